@@ -1,0 +1,148 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from accounts.roles import ROLE_PERMS, SECOND_FACTOR_ROLES, Role
+
+
+class OrganisationKind(models.TextChoices):
+    CARRIER = "carrier", "Porteur de projet"
+    ASSORE = "assore", "Opérateur d'hébergement ASSORE"
+    CAARUD = "caarud", "CAARUD"
+    CSAPA = "csapa", "CSAPA"
+    HOSPITAL = "hospital", "Équipe hospitalière"
+    FUNDER = "funder", "Financeur"
+    CITY = "city", "Service de la Ville"
+
+
+class Organisation(models.Model):
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    restrict_by_team = models.BooleanField(
+        "cloisonner les dossiers par équipe",
+        default=False,
+        help_text="Si coché, chaque membre ne voit que les personnes suivies par ses équipes.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "structure"
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField("nom", max_length=120)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")
+        ]
+        verbose_name = "équipe"
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of staff. Users are deactivated, never deleted: the audit journal names them."""
+
+    email = models.EmailField("adresse électronique", unique=True)
+    full_name = models.CharField("nom et prénom", max_length=150)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = "utilisateur·rice"
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def active_memberships(self):
+        return self.memberships.filter(is_active=True).select_related("organisation")
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self._memberships_cache()}
+
+    def has_perm_anywhere(self, perm: str) -> bool:
+        return any(perm in ROLE_PERMS[role] for role in self.roles())
+
+    def organisations_with(self, perm: str):
+        """Organisations where one of the user's roles grants the permission."""
+        roles = [r for r, perms in ROLE_PERMS.items() if perm in perms]
+        return Organisation.objects.filter(
+            memberships__user=self, memberships__is_active=True, memberships__role__in=roles
+        ).distinct()
+
+    def has_perm_in(self, perm: str, organisation) -> bool:
+        return any(
+            m.organisation_id == organisation.pk and perm in ROLE_PERMS[m.role]
+            for m in self._memberships_cache()
+        )
+
+    def _memberships_cache(self):
+        cache = getattr(self, "_membership_list", None)
+        if cache is None:
+            cache = list(self.memberships.filter(is_active=True))
+            self._membership_list = cache
+        return cache
+
+    def needs_second_factor(self) -> bool:
+        return self.is_superuser or bool(self.roles() & SECOND_FACTOR_ROLES)
+
+
+class Membership(models.Model):
+    """One role for one user in one organisation, optionally limited to some teams."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    teams = models.ManyToManyField(Team, blank=True, related_name="memberships")
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_role_per_org"
+            )
+        ]
+        verbose_name = "rôle dans une structure"
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"

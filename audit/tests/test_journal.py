@@ -1,0 +1,63 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from accounts.models import Membership
+from accounts.roles import Role
+from audit.models import Action, AuditEvent
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_database_refuses_update_and_delete(person, users):
+    event = AuditEvent.objects.create(action=Action.VIEW, object_label=person.code)
+    table = AuditEvent._meta.db_table
+    refused = [f"UPDATE {table} SET object_label = 'x' WHERE id = %s"]  # noqa: S608
+    if connection.vendor == "postgresql":
+        refused.append(f"DELETE FROM {table} WHERE id = %s")  # noqa: S608
+    for sql in refused:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql, [event.pk])
+    event.refresh_from_db()
+    assert event.object_label == person.code
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+
+
+def test_org_admin_reads_and_filters_own_journal(login, person, users):
+    login("social_worker").get(reverse("people:detail", args=[person.code]))
+    client = login("org_admin")
+    page = client.get(reverse("audit:journal"))
+    events = list(page.context["page_obj"])
+    assert any(e.action == Action.VIEW and e.object_label == person.code for e in events)
+    filtered = client.get(reverse("audit:journal"), {"action": "create", "actor": "nobody"})
+    assert filtered.context["page_obj"].paginator.count == 0
+    by_code = client.get(reverse("audit:journal"), {"object_label": person.code})
+    assert by_code.context["page_obj"].paginator.count >= 1
+    assert client.get(reverse("audit:journal"), {"start": "2025-13-45"}).status_code == 200
+
+
+def test_other_organisations_events_stay_hidden(login, person, users):
+    other = OrganisationFactory()
+    stranger = UserFactory()
+    Membership.objects.create(user=stranger, organisation=other, role=Role.SOCIAL_WORKER)
+    foreign = PersonFactory(organisation=other, created_by=stranger)
+    AuditEvent.objects.create(
+        action=Action.VIEW, organisation=other, actor=stranger, object_label=foreign.code
+    )
+    page = login("org_admin").get(reverse("audit:journal"))
+    assert foreign.code not in page.content.decode()
+
+
+def test_failed_logins_of_members_are_visible_to_their_admin(client, users, login):
+    client.post(reverse("accounts:login"), {"username": users["health"].email, "password": "bad"})
+    page = login("org_admin").get(reverse("audit:journal"), {"action": "login_failed"})
+    assert page.context["page_obj"].paginator.count == 1
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != "org_admin"])
+def test_only_org_admins_read_the_journal(login, role):
+    assert login(role).get(reverse("audit:journal")).status_code == 404

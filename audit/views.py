@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.roles import Perm
+from audit.forms import JournalFilterForm
+from audit.queries import apply_filters, journal_for
+
+
+@login_required
+def journal(request):
+    if not request.user.has_perm_anywhere(Perm.AUDIT_VIEW):
+        raise Http404
+    form = JournalFilterForm(request.GET or None)
+    events = journal_for(request.user)
+    if form.is_valid():
+        events = apply_filters(events, form.cleaned_data)
+    page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/journal.html",
+        {"title": "Journal d'audit", "form": form, "page_obj": page},
+    )

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Socle"
+
+    def ready(self):
+        # Fail at start-up, not at the first identity opened, if the keyring is unusable.
+        from core import crypto
+
+        crypto.keyring()

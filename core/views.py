@@ -1,0 +1,80 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from accounts.roles import Perm
+
+
+@login_required
+def home(request):
+    user = request.user
+    memberships = user.active_memberships()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "title": "Accueil",
+            "memberships": memberships,
+            "funder_only": not user.has_perm_anywhere(Perm.PERSON_VIEW)
+            and user.has_perm_anywhere(Perm.AGGREGATES),
+        },
+    )
+
+
+def privacy(request):
+    return render(request, "core/privacy.html", {"title": "Données personnelles"})
+
+
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Formulaire expiré",
+            "message": "Le formulaire a expiré ou a été envoyé deux fois. "
+            "Revenez à la page précédente, rechargez-la et recommencez.",
+        },
+        status=403,
+    )
+
+
+def bad_request(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "Requête incorrecte", "message": "La demande n'a pas pu être comprise."},
+        status=400,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "Accès refusé", "message": "Vous n'avez pas accès à cette page."},
+        status=403,
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Page introuvable",
+            "message": "La page demandée n'existe pas ou vous n'y avez pas accès.",
+        },
+        status=404,
+    )
+
+
+def server_error(request):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Erreur du service",
+            "message": "Une erreur est survenue. Rien n'a été enregistré : réessayez dans un "
+            "instant ; si l'erreur persiste, prévenez l'administrateur de votre structure.",
+        },
+        status=500,
+    )

@@ -1,0 +1,196 @@
+from datetime import date
+
+from django import forms
+
+from accounts.models import Organisation, Team
+from core.forms import DateInput, SentierForm, SentierModelForm
+from people import nir as nir_rules
+from people.models import Identity, Person, RightToWork, Status
+
+MONTHS = [
+    (1, "janvier"),
+    (2, "février"),
+    (3, "mars"),
+    (4, "avril"),
+    (5, "mai"),
+    (6, "juin"),
+    (7, "juillet"),
+    (8, "août"),
+    (9, "septembre"),
+    (10, "octobre"),
+    (11, "novembre"),
+    (12, "décembre"),
+]
+
+
+class PersonForm(SentierModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "organisation",
+            "team",
+            "nickname",
+            "birth_year",
+            "birth_month",
+            "gender",
+            "referred_by",
+            "assore_housed",
+            "housed_since",
+            "right_to_work",
+            "permit_valid_until",
+            "consent_date",
+            "consent_share_partners",
+            "consent_share_health",
+            "status",
+        ]
+        widgets = {
+            "housed_since": DateInput(),
+            "permit_valid_until": DateInput(),
+            "consent_date": DateInput(),
+            "birth_month": forms.Select(choices=[("", "—")] + MONTHS),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = list(organisations)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[org.pk for org in organisations]
+        )
+        self.fields["organisation"].empty_label = None
+        if self.instance.pk:
+            # A file never moves to another organisation by an edit.
+            self.fields["organisation"].disabled = True
+            self.fields["version"].initial = self.instance.version
+        elif len(organisations) == 1:
+            del self.fields["organisation"]
+            self.instance.organisation = organisations[0]
+        self.fields["team"].queryset = Team.objects.filter(
+            organisation__in=organisations, is_active=True
+        ).select_related("organisation")
+        self.fields["referred_by"].queryset = Organisation.objects.all()
+        self.fields["birth_year"].widget.attrs.update({"min": 1900, "inputmode": "numeric"})
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not (1900 <= year <= date.today().year):
+            raise forms.ValidationError(
+                f"Saisissez une année entre 1900 et {date.today().year}, par exemple 1985."
+            )
+        return year
+
+    def clean(self):
+        data = super().clean()
+        today = date.today()
+        if (data.get("birth_year") is None) != (data.get("birth_month") is None):
+            self.add_error("birth_month", "Saisissez l'année et le mois de naissance ensemble.")
+        org_id = data["organisation"].pk if data.get("organisation") else None
+        org_id = org_id or self.instance.organisation_id
+        team = data.get("team")
+        if team and team.organisation_id != org_id:
+            self.add_error("team", "Cette équipe n'appartient pas à la structure choisie.")
+        if data.get("right_to_work") == RightToWork.PERMIT:
+            if not data.get("permit_valid_until"):
+                self.add_error(
+                    "permit_valid_until", "Indiquez jusqu'à quand le titre de séjour est valide."
+                )
+        else:
+            data["permit_valid_until"] = None
+        if not data.get("assore_housed"):
+            data["housed_since"] = None
+        elif data.get("housed_since") and data["housed_since"] > today:
+            self.add_error("housed_since", "La date d'entrée à l'hôtel ne peut être future.")
+        if data.get("consent_date") and data["consent_date"] > today:
+            self.add_error("consent_date", "La date du consentement ne peut être future.")
+        if data.get("status") == Status.ACTIVE and not data.get("consent_date"):
+            self.add_error(
+                "consent_date", "Un suivi en cours suppose un consentement : indiquez sa date."
+            )
+        return data
+
+
+class OverrideForm(SentierForm):
+    reason = forms.CharField(
+        label="Motif de la dérogation",
+        help_text="Expliquez pourquoi la personne est admise malgré tout. Ce motif est conservé.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=20,
+        max_length=2000,
+        error_messages={"min_length": "Le motif doit faire au moins 20 caractères."},
+    )
+
+
+class IdentityForm(SentierForm):
+    last_name = forms.CharField(label="Nom de naissance", max_length=100)
+    first_name = forms.CharField(label="Prénom(s)", max_length=100)
+    birth_date = forms.DateField(label="Date de naissance", widget=DateInput())
+    nir = forms.CharField(
+        label="Numéro de sécurité sociale (NIR)",
+        help_text="15 chiffres, clé comprise. Espaces acceptés.",
+        max_length=25,
+        required=False,
+    )
+    address = forms.CharField(label="Adresse", max_length=200, required=False)
+    postal_code = forms.RegexField(
+        label="Code postal",
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": "Le code postal compte 5 chiffres."},
+    )
+    city = forms.CharField(label="Commune", max_length=100, required=False)
+    phone = forms.RegexField(
+        label="Téléphone",
+        regex=r"^\+?[\d .]{10,17}$",
+        required=False,
+        error_messages={"invalid": "Saisissez un numéro de téléphone, par exemple 06 12 34 56 78."},
+    )
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born > date.today() or born.year < 1900:
+            raise forms.ValidationError("Cette date de naissance n'est pas plausible.")
+        p = self.person
+        if p.birth_year and (born.year, born.month) != (p.birth_year, p.birth_month):
+            raise forms.ValidationError(
+                f"Le dossier de suivi indique une naissance en {p.birth_month:02d}/{p.birth_year} :"
+                " corrigez l'une ou l'autre."
+            )
+        return born
+
+    def clean(self):
+        data = super().clean()
+        if data.get("nir"):
+            try:
+                data["nir"] = nir_rules.validate_nir(data["nir"], data.get("birth_date"))
+            except forms.ValidationError as error:
+                self.add_error("nir", error)
+        return data
+
+    def payload(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["birth_date"] = data["birth_date"].isoformat()
+        return {key: data.get(key) or "" for key in Identity.FIELDS}
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="Code ou surnom", required=False, max_length=60)
+    status = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous")] + Status.choices
+    )
+    team = forms.ModelChoiceField(
+        label="Équipe", required=False, queryset=Team.objects.none(), empty_label="Toutes"
+    )
+    eligible = forms.ChoiceField(
+        label="Éligibilité aujourd'hui",
+        required=False,
+        choices=[("", "Toutes"), ("yes", "Éligibles"), ("no", "Non éligibles")],
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

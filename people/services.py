@@ -1,0 +1,74 @@
+"""Registering and updating persons and identities; every write is audited here."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record
+from people.models import EligibilityOverride, Identity, Person
+
+
+class StaleEdit(Exception):
+    """The file changed since the form was opened."""
+
+
+def register_person(request, form) -> Person:
+    person = form.save(commit=False)
+    person.created_by = request.user
+    person.save()
+    record(request, Action.CREATE, person)
+    return person
+
+
+def update_person(request, person: Person, form) -> Person:
+    expected = form.cleaned_data.get("version")
+    with transaction.atomic():
+        bumped = Person.objects.filter(pk=person.pk, version=expected).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            raise StaleEdit
+        form.instance.version = expected + 1
+        person = form.save()
+        record(request, Action.UPDATE, person, fields=sorted(form.changed_data))
+    return person
+
+
+def override_eligibility(request, person: Person, reason: str) -> EligibilityOverride:
+    with transaction.atomic():
+        EligibilityOverride.objects.filter(person=person, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=request.user
+        )
+        override = EligibilityOverride.objects.create(
+            person=person, reason=reason, decided_by=request.user
+        )
+    record(request, Action.CREATE, override, organisation=person.organisation, label=person.code)
+    return override
+
+
+def revoke_override(request, person: Person) -> None:
+    n = EligibilityOverride.objects.filter(person=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=request.user
+    )
+    if n:
+        record(request, Action.UPDATE, person, fields=["eligibility_override"], revoked=True)
+
+
+def open_identity(request, person: Person) -> dict | None:
+    identity = Identity.objects.filter(person=person).first()
+    record(request, Action.IDENTITY_VIEW, person, exists=identity is not None)
+    return identity.unseal() if identity else None
+
+
+def save_identity(request, person: Person, payload: dict) -> Identity:
+    identity = Identity.objects.filter(person=person).first()
+    previous = identity.unseal() if identity else {}
+    if identity is None:
+        identity = Identity(person=person)
+    identity.updated_by = request.user
+    identity.seal(payload)
+    identity.save()
+    changed = sorted(k for k in payload if payload[k] != previous.get(k))
+    record(request, Action.IDENTITY_UPDATE, person, fields=changed)
+    return identity

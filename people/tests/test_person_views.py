@@ -1,0 +1,138 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Action, AuditEvent
+from people.models import EligibilityOverride, Person, Status
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "nickname": "Pilou",
+        "birth_year": "1988",
+        "birth_month": "4",
+        "gender": "male",
+        "right_to_work": "french",
+        "assore_housed": "on",
+        "housed_since": "2025-01-10",
+        "consent_date": "2025-02-01",
+        "status": "active",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_social_worker_registers_a_person_and_gets_a_code(login, carrier):
+    client = login("social_worker")
+    response = client.post(reverse("people:create"), form_data())
+    person = Person.objects.get()
+    assert response.status_code == 302 and person.code in response["Location"]
+    assert person.organisation == carrier and person.nickname == "Pilou"
+    assert AuditEvent.objects.filter(action=Action.CREATE, object_id=str(person.pk)).exists()
+    page = client.get(response["Location"])
+    assert person.code in page.content.decode()
+
+
+def test_bad_input_is_reported_by_the_field_and_changes_nothing(login):
+    client = login("social_worker")
+    response = client.post(
+        reverse("people:create"),
+        form_data(birth_year="1850", right_to_work="permit", consent_date=None),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Saisissez une année entre 1900" in html
+    assert "jusqu&#x27;à quand le titre de séjour" in html
+    assert "Un suivi en cours suppose un consentement" in html
+    assert 'value="Pilou"' in html  # what was typed is kept
+    assert Person.objects.count() == 0
+
+
+def test_garbage_post_never_answers_500(login):
+    client = login("social_worker")
+    response = client.post(
+        reverse("people:create"),
+        {"birth_year": "abc", "birth_month": "13", "organisation": "999999", "team": "x"},
+    )
+    assert response.status_code == 200 and Person.objects.count() == 0
+
+
+def test_search_by_code_nickname_and_filters(login, person, carrier, users):
+    other = PersonFactory(
+        organisation=carrier,
+        created_by=users["social_worker"],
+        nickname="Zaza",
+        status=Status.EXITED,
+    )
+    client = login("social_worker")
+    url = reverse("people:list")
+    loose_code = person.code.replace("-", " ").lower()
+    assert person.code in client.get(url, {"q": loose_code}).content.decode()
+    found = client.get(url, {"q": "zaz"}).content.decode()
+    assert other.code in found and person.code not in found
+    exited = client.get(url, {"status": "exited"}).content.decode()
+    assert other.code in exited and person.code not in exited
+    bad = client.get(url, {"status": "nonsense", "team": "abc", "page": "zz"})
+    assert bad.status_code == 200
+
+
+def test_eligibility_filter(login, person, carrier, users):
+    young = PersonFactory(
+        organisation=carrier, created_by=users["social_worker"], birth_year=date.today().year - 16
+    )
+    client = login("coordinator")
+    html = client.get(reverse("people:list"), {"eligible": "no"}).content.decode()
+    assert young.code in html and person.code not in html
+
+
+def test_list_is_paginated(login, carrier, users):
+    for _ in range(30):
+        PersonFactory(organisation=carrier, created_by=users["social_worker"])
+    client = login("social_worker")
+    first = client.get(reverse("people:list"))
+    assert first.context["page_obj"].paginator.num_pages == 2
+    assert len(first.context["page_obj"]) == 25
+
+
+def test_concurrent_edit_is_detected_and_typing_is_kept(login, person):
+    client = login("social_worker")
+    url = reverse("people:edit", args=[person.code])
+    stale_version = person.version
+    first = client.post(url, form_data(nickname="Premier", version=stale_version))
+    assert first.status_code == 302
+    second = client.post(url, form_data(nickname="Second", version=stale_version))
+    html = second.content.decode()
+    assert "modifié par quelqu&#x27;un d&#x27;autre" in html
+    assert 'value="Second"' in html
+    person.refresh_from_db()
+    assert person.nickname == "Premier" and person.version == stale_version + 1
+
+
+def test_only_coordinator_overrides_eligibility_with_a_reason(login, carrier, users):
+    minor = PersonFactory(
+        organisation=carrier, created_by=users["social_worker"], birth_year=date.today().year - 17
+    )
+    url = reverse("people:override", args=[minor.code])
+    reason = "Dix-huit ans dans deux semaines, projet validé en commission."
+    assert login("social_worker").post(url, {"reason": reason}).status_code == 404
+    client = login("coordinator")
+    short = client.post(url, {"reason": "trop court"})
+    assert "au moins 20 caractères" in short.content.decode()
+    assert not EligibilityOverride.objects.exists()
+    client.post(url, {"reason": reason})
+    assert minor.eligibility().eligible
+    assert not minor.eligibility().meets_rules
+    assert EligibilityOverride.objects.get().reason == reason
+    page = client.get(reverse("people:detail", args=[minor.code])).content.decode()
+    assert "au moins 18 ans" in page and "Admise par dérogation" in page
+
+
+def test_opening_a_file_is_audited(login, person, users):
+    login("health").get(reverse("people:detail", args=[person.code]))
+    event = AuditEvent.objects.get(action=Action.VIEW)
+    assert event.actor == users["health"] and event.object_label == person.code
+    assert event.organisation == person.organisation and event.ip == "127.0.0.1"

@@ -1,0 +1,181 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Team
+from accounts.roles import Perm
+from audit.models import Action
+from audit.services import record
+from people import services
+from people.forms import IdentityForm, OverrideForm, PersonFilterForm, PersonForm
+from people.models import Person
+
+
+def _visible(request):
+    return Person.objects.visible_to(request.user)
+
+
+def _person(request, code, perm=Perm.PERSON_VIEW) -> Person:
+    """The person if the user may see them *and* holds perm in their organisation; else 404."""
+    person = get_object_or_404(_visible(request).select_related("organisation", "team"), code=code)
+    if not request.user.has_perm_in(perm, person.organisation):
+        raise Http404
+    return person
+
+
+def _orgs_for(request, perm):
+    orgs = list(request.user.organisations_with(perm))
+    if not orgs:
+        raise Http404
+    return orgs
+
+
+@login_required
+def person_list(request):
+    orgs = _orgs_for(request, Perm.PERSON_VIEW)
+    teams = Team.objects.filter(organisation__in=orgs)
+    form = PersonFilterForm(request.GET or None, teams=teams)
+    persons = (
+        _visible(request)
+        .with_eligibility(date.today())
+        .select_related("organisation", "team")
+        .order_by("-created_at", "-pk")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        persons = persons.search(data["q"])
+        if data["status"]:
+            persons = persons.filter(status=data["status"])
+        if data["team"]:
+            persons = persons.filter(team=data["team"])
+        if data["eligible"]:
+            persons = persons.filter(is_eligible=data["eligible"] == "yes")
+    page = Paginator(persons, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/list.html",
+        {
+            "title": "Personnes suivies",
+            "form": form,
+            "page_obj": page,
+            "can_create": request.user.has_perm_anywhere(Perm.PERSON_EDIT),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    orgs = _orgs_for(request, Perm.PERSON_EDIT)
+    form = PersonForm(request.POST or None, organisations=orgs)
+    if request.method == "POST" and form.is_valid():
+        person = services.register_person(request, form)
+        messages.success(request, f"Personne enregistrée sous le code {person.code}.")
+        return redirect("people:detail", code=person.code)
+    return render(request, "people/form.html", {"title": "Enregistrer une personne", "form": form})
+
+
+def _detail_context(request, person, override_form=None):
+    user, org = request.user, person.organisation
+    return {
+        "title": f"Personne {person.code}",
+        "person": person,
+        "eligibility": person.eligibility(),
+        "can_edit": user.has_perm_in(Perm.PERSON_EDIT, org),
+        "can_override": user.has_perm_in(Perm.ELIGIBILITY_OVERRIDE, org),
+        "can_identity": user.has_perm_in(Perm.IDENTITY, org),
+        "override_form": override_form or OverrideForm(),
+    }
+
+
+@login_required
+def person_detail(request, code):
+    person = _person(request, code)
+    record(request, Action.VIEW, person)
+    return render(request, "people/detail.html", _detail_context(request, person))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, code):
+    person = _person(request, code, Perm.PERSON_EDIT)
+    orgs = _orgs_for(request, Perm.PERSON_EDIT)
+    form = PersonForm(request.POST or None, instance=person, organisations=orgs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(request, person, form)
+        except services.StaleEdit:
+            form.add_error(
+                None,
+                "Ce dossier a été modifié par quelqu'un d'autre pendant que vous le modifiiez. "
+                "Vos saisies sont conservées ci-dessous : ouvrez le dossier dans un autre onglet "
+                "pour voir la version actuelle, puis enregistrez à nouveau.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = Person.objects.get(pk=person.pk).version
+        else:
+            messages.success(request, "Modifications enregistrées.")
+            return redirect("people:detail", code=person.code)
+    return render(
+        request,
+        "people/form.html",
+        {"title": f"Modifier {person.code}", "form": form, "person": person},
+    )
+
+
+@login_required
+@require_POST
+def eligibility_override(request, code):
+    person = _person(request, code, Perm.ELIGIBILITY_OVERRIDE)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        services.override_eligibility(request, person, form.cleaned_data["reason"])
+        messages.success(request, "Dérogation enregistrée.")
+        return redirect("people:detail", code=person.code)
+    context = _detail_context(request, person, override_form=form)
+    return render(request, "people/detail.html", context)
+
+
+@login_required
+@require_POST
+def eligibility_revoke(request, code):
+    person = _person(request, code, Perm.ELIGIBILITY_OVERRIDE)
+    services.revoke_override(request, person)
+    messages.success(request, "Dérogation retirée.")
+    return redirect("people:detail", code=person.code)
+
+
+@login_required
+def identity_detail(request, code):
+    person = _person(request, code, Perm.IDENTITY)
+    identity = services.open_identity(request, person)
+    return render(
+        request,
+        "people/identity.html",
+        {"title": f"Identité civile — {person.code}", "person": person, "identity": identity},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def identity_edit(request, code):
+    person = _person(request, code, Perm.IDENTITY)
+    if request.method == "POST":
+        form = IdentityForm(request.POST, person=person)
+        if form.is_valid():
+            services.save_identity(request, person, form.payload())
+            messages.success(request, "Identité civile enregistrée.")
+            return redirect("people:identity", code=person.code)
+    else:
+        current = services.open_identity(request, person) or {}
+        form = IdentityForm(initial=current, person=person)
+    return render(
+        request,
+        "people/identity_form.html",
+        {"title": f"Identité civile — {person.code}", "person": person, "form": form},
+    )

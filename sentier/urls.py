@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("compte/", include("accounts.urls")),
+    path("personnes/", include("people.urls")),
+    path("journal/", include("audit.urls")),
+]
+
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
