@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 
 from django import forms
@@ -25,6 +26,7 @@ MONTHS = [
 
 class PersonForm(SentierModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    creation_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Person
@@ -59,6 +61,12 @@ class PersonForm(SentierModelForm):
             pk__in=[org.pk for org in organisations]
         )
         self.fields["organisation"].empty_label = None
+        self.fields["consent_date"].required = True
+        self.fields["consent_date"].error_messages["required"] = (
+            "Le suivi commence par le consentement de la personne : indiquez sa date."
+        )
+        if not self.instance.pk:
+            self.fields["creation_key"].initial = uuid.uuid4()
         if self.instance.pk:
             # A file never moves to another organisation by an edit.
             self.fields["organisation"].disabled = True
@@ -103,10 +111,6 @@ class PersonForm(SentierModelForm):
             self.add_error("housed_since", "La date d'entrée à l'hôtel ne peut être future.")
         if data.get("consent_date") and data["consent_date"] > today:
             self.add_error("consent_date", "La date du consentement ne peut être future.")
-        if data.get("status") == Status.ACTIVE and not data.get("consent_date"):
-            self.add_error(
-                "consent_date", "Un suivi en cours suppose un consentement : indiquez sa date."
-            )
         return data
 
 

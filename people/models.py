@@ -141,6 +141,8 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # One per registration form: a resent or double-clicked form creates one person.
+    creation_key = models.UUIDField(null=True, unique=True, editable=False)
     # Optimistic locking: an edit based on an old version is refused, not silently applied.
     version = models.PositiveIntegerField(default=1)
 

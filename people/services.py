@@ -1,6 +1,6 @@
 """Registering and updating persons and identities; every write is audited here."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,12 +13,23 @@ class StaleEdit(Exception):
     """The file changed since the form was opened."""
 
 
-def register_person(request, form) -> Person:
+def register_person(request, form) -> tuple[Person, bool]:
+    """Create the person once per form: the unique creation key makes the database refuse a
+    resubmission (double click, resent form, concurrent request); the first one is returned."""
+    key = form.cleaned_data.get("creation_key")
     person = form.save(commit=False)
     person.created_by = request.user
-    person.save()
+    person.creation_key = key
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        existing = Person.objects.filter(creation_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing, False
     record(request, Action.CREATE, person)
-    return person
+    return person, True
 
 
 def update_person(request, person: Person, form) -> Person:

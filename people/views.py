@@ -74,8 +74,11 @@ def person_create(request):
     orgs = _orgs_for(request, Perm.PERSON_EDIT)
     form = PersonForm(request.POST or None, organisations=orgs)
     if request.method == "POST" and form.is_valid():
-        person = services.register_person(request, form)
-        messages.success(request, f"Personne enregistrée sous le code {person.code}.")
+        person, created = services.register_person(request, form)
+        if created:
+            messages.success(request, f"Personne enregistrée sous le code {person.code}.")
+        else:
+            messages.info(request, f"Ce formulaire avait déjà été enregistré ({person.code}).")
         return redirect("people:detail", code=person.code)
     return render(request, "people/form.html", {"title": "Enregistrer une personne", "form": form})
 

@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 
 import pytest
@@ -47,9 +48,21 @@ def test_bad_input_is_reported_by_the_field_and_changes_nothing(login):
     assert response.status_code == 200
     assert "Saisissez une année entre 1900" in html
     assert "jusqu&#x27;à quand le titre de séjour" in html
-    assert "Un suivi en cours suppose un consentement" in html
+    assert "Le suivi commence par le consentement" in html
     assert 'value="Pilou"' in html  # what was typed is kept
     assert Person.objects.count() == 0
+
+
+def test_double_submitted_registration_creates_one_person(login):
+    client = login("social_worker")
+    data = form_data(creation_key="6f1c1d4e-8a4b-4c55-9d8e-0a1b2c3d4e5f")
+    first = client.post(reverse("people:create"), data)
+    second = client.post(reverse("people:create"), data)
+    assert Person.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert AuditEvent.objects.filter(action=Action.CREATE).count() == 1
+    other = client.post(reverse("people:create"), form_data(creation_key=str(uuid.uuid4())))
+    assert other.status_code == 302 and Person.objects.count() == 2
 
 
 def test_garbage_post_never_answers_500(login):

@@ -1,0 +1,15 @@
+// A second click on a submit button while the page is sending does nothing. The server
+// still refuses duplicates on its own; this only spares the user a confusing wait.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset.sending) { event.preventDefault(); return; }
+  form.dataset.sending = "1";
+  setTimeout(function () {
+    form.querySelectorAll("button[type=submit]").forEach(function (b) {
+      b.setAttribute("aria-disabled", "true");
+    });
+  }, 0);
+});
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sending]").forEach(function (f) { delete f.dataset.sending; });
+});
