@@ -64,7 +64,7 @@ class TeamForm(SentierModelForm):
 class OrganisationSettingsForm(SentierModelForm):
     class Meta:
         model = Organisation
-        fields = ["restrict_by_team"]
+        fields = ["restrict_by_team", "pay_requires_signed_contract"]
 
 
 def allowed_roles(organisation: Organisation) -> list[tuple[str, str]]:

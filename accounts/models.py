@@ -23,6 +23,11 @@ class Organisation(models.Model):
         default=False,
         help_text="Si coché, chaque membre ne voit que les personnes suivies par ses équipes.",
     )
+    pay_requires_signed_contract = models.BooleanField(
+        "exiger un contrat signé avant tout paiement",
+        default=True,
+        help_text="Décoché, une séance peut être payée sans contrat signé enregistré.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,17 +22,34 @@ class Perm(models.TextChoices):
     MANAGE_ORG = "manage_org", "gérer les équipes et les comptes"
     AUDIT_VIEW = "audit_view", "lire le journal d'audit"
     AGGREGATES = "aggregates", "consulter les indicateurs agrégés"
+    PROGRAMME_MANAGE = "programme_manage", "gérer les programmes, inscriptions et partenaires"
+    SESSION_MANAGE = "session_manage", "planifier les séances et noter les présences"
+    PAYMENT_RECORD = "payment_record", "enregistrer les paiements du jour"
+    CONTRACT_MANAGE = "contract_manage", "préparer les contrats de travail"
+    PAYROLL_EXPORT = "payroll_export", "exporter la paie"
+    DASHBOARD = "dashboard", "consulter le tableau de bord du programme"
 
 
 R, P = Role, Perm
 
 # The organisation administrator administers; opening a person's file is not part of it.
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    R.COORDINATOR: frozenset({P.PERSON_VIEW, P.PERSON_EDIT, P.ELIGIBILITY_OVERRIDE, P.AGGREGATES}),
-    R.SUPERVISOR: frozenset({P.PERSON_VIEW}),
+    R.COORDINATOR: frozenset(
+        {
+            P.PERSON_VIEW,
+            P.PERSON_EDIT,
+            P.ELIGIBILITY_OVERRIDE,
+            P.AGGREGATES,
+            P.PROGRAMME_MANAGE,
+            P.SESSION_MANAGE,
+            P.PAYMENT_RECORD,
+            P.DASHBOARD,
+        }
+    ),  # fmt: skip
+    R.SUPERVISOR: frozenset({P.PERSON_VIEW, P.SESSION_MANAGE, P.PAYMENT_RECORD, P.DASHBOARD}),
     R.SOCIAL_WORKER: frozenset({P.PERSON_VIEW, P.PERSON_EDIT}),
     R.HEALTH: frozenset({P.PERSON_VIEW}),
-    R.PAYROLL: frozenset({P.PERSON_VIEW, P.IDENTITY}),
+    R.PAYROLL: frozenset({P.PERSON_VIEW, P.IDENTITY, P.CONTRACT_MANAGE, P.PAYROLL_EXPORT}),
     R.OUTREACH: frozenset({P.PERSON_VIEW}),
     R.FUNDER: frozenset({P.AGGREGATES}),
     R.ORG_ADMIN: frozenset({P.MANAGE_ORG, P.AUDIT_VIEW}),

@@ -5,6 +5,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("personnes/", include("people.urls")),
     path("journal/", include("audit.urls")),
+    path("programme/", include("activity.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -52,3 +52,82 @@ class PersonFactory(factory.django.DjangoModelFactory):
     assore_housed = True
     consent_date = factory.LazyFunction(date.today)
     status = Status.ACTIVE
+
+
+def programme_world(carrier, users, person):
+    """A programme of the carrier with one enrolled person, a worksite, a session today,
+    the person's participation, a signed contract: what the activity tests start from."""
+    from datetime import time
+    from decimal import Decimal
+
+    from activity.models import (
+        Contract,
+        Domain,
+        Enrolment,
+        Participation,
+        Partner,
+        Programme,
+        WorkSession,
+        Worksite,
+    )
+
+    today = date.today()
+    programme = Programme.objects.create(
+        organisation=carrier,
+        name="Remobilisation test",
+        start_date=today.replace(month=1, day=1),
+        end_date=today.replace(month=12, day=31),
+    )
+    partner = Partner.objects.create(
+        organisation=carrier, name="Régie de quartier", kind="association"
+    )
+    worksite = Worksite.objects.create(
+        organisation=carrier,
+        name="Atelier couture",
+        kind="workshop",
+        domain=Domain.objects.get(name="Couture", organisation=None),
+        partner=partner,
+        address="3 rue Fictive",
+        postal_code="75019",
+        commune="Paris",
+        station="Stalingrad",
+        walking_minutes=5,
+    )
+    enrolment = Enrolment.objects.create(
+        programme=programme,
+        person=person,
+        start_date=programme.start_date,
+        created_by=users["coordinator"],
+    )
+    session = WorkSession.objects.create(
+        organisation=carrier,
+        programme=programme,
+        worksite=worksite,
+        partner=partner,
+        supervisor=users["supervisor"],
+        date=today,
+        start_time=time(9, 0),
+        end_time=time(12, 0),
+        places=8,
+        hourly_rate=Decimal("10.00"),
+        created_by=users["supervisor"],
+    )
+    participation = Participation.objects.create(session=session, person=person)
+    contract = Contract.objects.create(
+        organisation=carrier,
+        person=person,
+        period_start=programme.start_date,
+        period_end=programme.end_date,
+        status="signed",
+        signed_on=programme.start_date,
+        created_by=users["payroll"],
+    )
+    return {
+        "programme": programme,
+        "partner": partner,
+        "worksite": worksite,
+        "enrolment": enrolment,
+        "session": session,
+        "participation": participation,
+        "contract": contract,
+    }

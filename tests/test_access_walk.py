@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Membership
 from accounts.roles import ROLE_PERMS, Perm, Role
 from conftest import verified_client
-from tests.factories import TeamFactory
+from tests.factories import TeamFactory, UserFactory, programme_world
 
 PUBLIC = "public"
 LOGGED_IN = "logged_in"
@@ -41,8 +41,54 @@ REQUIRED = {
     "people:identity": Perm.IDENTITY,
     "people:identity_edit": Perm.IDENTITY,
     "audit:journal": Perm.AUDIT_VIEW,
+    "activity:programmes": Perm.DASHBOARD,
+    "activity:programme_add": Perm.PROGRAMME_MANAGE,
+    "activity:programme": Perm.DASHBOARD,
+    "activity:programme_edit": Perm.PROGRAMME_MANAGE,
+    "activity:enrolments": Perm.PROGRAMME_MANAGE,
+    "activity:enrol": Perm.PROGRAMME_MANAGE,
+    "activity:enrolment_end": Perm.PROGRAMME_MANAGE,
+    "activity:partners": Perm.PROGRAMME_MANAGE,
+    "activity:partner_add": Perm.PROGRAMME_MANAGE,
+    "activity:partner": Perm.PROGRAMME_MANAGE,
+    "activity:partner_edit": Perm.PROGRAMME_MANAGE,
+    "activity:worksites": Perm.PROGRAMME_MANAGE,
+    "activity:worksite_add": Perm.PROGRAMME_MANAGE,
+    "activity:worksite_edit": Perm.PROGRAMME_MANAGE,
+    "activity:domain_add": Perm.PROGRAMME_MANAGE,
+    "activity:sessions": Perm.SESSION_MANAGE,
+    "activity:today": Perm.SESSION_MANAGE,
+    "activity:session_add": Perm.SESSION_MANAGE,
+    "activity:session": Perm.SESSION_MANAGE,
+    "activity:session_invite": Perm.SESSION_MANAGE,
+    "activity:attendance": Perm.SESSION_MANAGE,
+    "activity:payment": Perm.PAYMENT_RECORD,
+    "activity:payment_reverse": Perm.PAYMENT_RECORD,
+    "activity:contracts": Perm.CONTRACT_MANAGE,
+    "activity:contract_add": Perm.CONTRACT_MANAGE,
+    "activity:contract_pdf": Perm.CONTRACT_MANAGE,
+    "activity:contract_sign": Perm.CONTRACT_MANAGE,
+    "activity:contract_cancel": Perm.CONTRACT_MANAGE,
+    "activity:payroll_export": Perm.PAYROLL_EXPORT,
+    "activity:awareness": Perm.PROGRAMME_MANAGE,
+    "activity:awareness_add": Perm.PROGRAMME_MANAGE,
+    "activity:awareness_edit": Perm.PROGRAMME_MANAGE,
+    "activity:alternative_add": Perm.PROGRAMME_MANAGE,
 }
+# Which object a URL's <pk> designates.
+PK_OBJECT = {
+    "activity:programme": "programme", "activity:programme_edit": "programme",
+    "activity:enrolments": "programme", "activity:enrol": "programme",
+    "activity:enrolment_end": "enrolment", "activity:partner": "partner",
+    "activity:partner_edit": "partner", "activity:worksite_edit": "worksite",
+    "activity:session": "session", "activity:session_invite": "session",
+    "activity:attendance": "participation", "activity:payment": "participation",
+    "activity:payment_reverse": "payment", "activity:contract_pdf": "contract",
+    "activity:contract_sign": "contract", "activity:contract_cancel": "contract",
+    "activity:awareness_edit": "awareness",
+}  # fmt: skip
 PERSON_LEVEL = {name for name in REQUIRED if name.startswith("people:")}
+ACTIVITY_LEVEL = {name for name in REQUIRED if name.startswith("activity:")}
 
 
 def all_url_names(patterns=None, namespace=""):
@@ -59,25 +105,63 @@ def test_every_url_declares_its_access():
     assert names == set(REQUIRED), f"declare access for: {names ^ set(REQUIRED)}"
 
 
+def _activity_objects(org, users, person):
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from django.utils import timezone
+
+    from activity.models import AwarenessSession, Payment
+
+    objects = programme_world(org, users, person)
+    participation = objects["participation"]
+    participation.status, participation.hours, participation.pay_due = "present", 3, 30
+    participation.save()
+    objects["payment"] = Payment.objects.create(
+        participation=participation,
+        amount=30,
+        method="cash",
+        paid_at=timezone.now() - timedelta(minutes=1),
+        idempotency_key=uuid4(),
+        recorded_by=users["supervisor"],
+    )
+    objects["awareness"] = AwarenessSession.objects.create(
+        programme=objects["programme"],
+        date=objects["programme"].start_date,
+        theme="Thème",
+        facilitator="Anim",
+        created_by=users["coordinator"],
+    )
+    return objects
+
+
 @pytest.fixture
-def world(carrier, users, person, foreign_person):
+def world(carrier, other_org, users, person, foreign_person):
     team = TeamFactory(organisation=carrier)
     social = Membership.objects.get(user=users[Role.SOCIAL_WORKER])
-    return {"own": person, "foreign": foreign_person, "team": team, "membership": social}
+    stranger_users = {role: UserFactory() for role in ("coordinator", "supervisor", "payroll")}
+    return {
+        "own": {"person": person, **_activity_objects(carrier, users, person)},
+        "foreign": {"person": foreign_person,
+                    **_activity_objects(other_org, stranger_users, foreign_person)},
+        "team": team,
+        "membership": social,
+    }  # fmt: skip
 
 
-def url_for(name, pattern, world, person_key):
-    params = pattern.pattern.converters
+def url_for(name, pattern, world, side):
+    objects = world[side]
     kwargs = {}
-    for key in params:
+    for key in pattern.pattern.converters:
         kwargs[key] = {
-            "code": world[person_key].code,
-            "org_id": world["own"].organisation_id,
-            "team_id": world["team"].pk,
-            "membership_id": world["membership"].pk,
-            "uidb64": "MQ",
-            "token": "bad-token",
-        }[key]
+            "code": lambda: objects["person"].code,
+            "pk": lambda: objects[PK_OBJECT[name]].pk,
+            "org_id": lambda: world["own"]["person"].organisation_id,
+            "team_id": lambda: world["team"].pk,
+            "membership_id": lambda: world["membership"].pk,
+            "uidb64": lambda: "MQ",
+            "token": lambda: "bad-token",
+        }[key]()
     return reverse(name, kwargs=kwargs)
 
 
@@ -103,7 +187,7 @@ def test_walk_every_url_as_every_role(client, users, world, role):
                 # 405 on GET to a POST-only URL says nothing about any object.
                 refused = {404, 405} if method == "get" else {404}
                 assert response.status_code in refused, (role, name, method, response.status_code)
-        if name in PERSON_LEVEL:
+        if name in PERSON_LEVEL | ACTIVITY_LEVEL:
             foreign = url_for(name, pattern, world, "foreign")
             if foreign != url:
                 for method in ("get", "post"):

@@ -1,0 +1,320 @@
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Organisation, OrganisationKind, User
+from accounts.roles import Perm, roles_with
+from activity.models import (
+    AlternativeActivity,
+    AlternativeKind,
+    AwarenessSession,
+    Domain,
+    Partner,
+    PartnerNote,
+    PaymentMethod,
+    Programme,
+    WorkSession,
+    Worksite,
+)
+from activity.models.partners import ALLOWED_DEPARTMENTS
+from activity.models.sessions import Attendance
+from core.forms import DateInput, SentierForm, SentierModelForm
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class ProgrammeForm(SentierModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "start_date",
+            "end_date",
+            "funders",
+            "target_persons",
+            "target_sessions",
+            "min_sessions_per_month",
+            "hourly_rate",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "funders": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funders"].queryset = Organisation.objects.filter(kind=OrganisationKind.FUNDER)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
+            self.add_error("end_date", "La fin du programme précède son début.")
+        return data
+
+
+class EnrolForm(SentierForm):
+    person = forms.CharField(
+        label="Code de la personne", max_length=10, help_text="Par exemple 7KQ-2MF."
+    )
+    start_date = forms.DateField(label="Date d'entrée", widget=DateInput())
+    override_reason = forms.CharField(
+        label="Motif de dérogation (si la personne n'est pas éligible)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class EndEnrolmentForm(SentierForm):
+    end_date = forms.DateField(label="Date de fin", widget=DateInput())
+
+
+class PartnerForm(SentierModelForm):
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "contact_phone",
+        ]
+
+
+class PartnerNoteForm(SentierModelForm):
+    class Meta:
+        model = PartnerNote
+        fields = ["date", "text"]
+        widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+
+class DomainForm(SentierModelForm):
+    class Meta:
+        model = Domain
+        fields = ["name"]
+
+
+class WorksiteForm(SentierModelForm):
+    class Meta:
+        model = Worksite
+        fields = [
+            "name",
+            "kind",
+            "domain",
+            "partner",
+            "address",
+            "postal_code",
+            "commune",
+            "station",
+            "walking_minutes",
+            "is_active",
+        ]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["domain"].queryset = Domain.objects.filter(
+            Q(organisation=organisation) | Q(organisation__isnull=True)
+        )
+        self.fields["partner"].queryset = organisation.partners.all()
+
+    def clean_postal_code(self):
+        code = self.cleaned_data["postal_code"].strip()
+        if not (len(code) == 5 and code.isdigit()):
+            raise forms.ValidationError("Le code postal compte 5 chiffres.")
+        if code[:2] not in ALLOWED_DEPARTMENTS:
+            raise forms.ValidationError(
+                "Les chantiers et ateliers ont lieu à Paris ou en petite couronne "
+                "(Hauts-de-Seine, Seine-Saint-Denis, Val-de-Marne) : le code postal doit "
+                "commencer par 75, 92, 93 ou 94."
+            )
+        return code
+
+
+class WorkSessionForm(SentierModelForm):
+    weeks = forms.IntegerField(
+        label="Répéter chaque semaine pendant",
+        help_text="Nombre de semaines, séance comprise (1 = séance unique).",
+        initial=1,
+        min_value=1,
+        max_value=52,
+    )
+
+    class Meta:
+        model = WorkSession
+        fields = [
+            "programme",
+            "worksite",
+            "partner",
+            "supervisor",
+            "date",
+            "start_time",
+            "end_time",
+            "places",
+            "hourly_rate",
+        ]
+        widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["programme"].queryset = organisation.programmes.all()
+        self.fields["worksite"].queryset = organisation.worksites.filter(is_active=True)
+        self.fields["partner"].queryset = organisation.partners.all()
+        self.fields["supervisor"].queryset = User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(Perm.SESSION_MANAGE),
+        ).distinct()
+        self.fields["hourly_rate"].required = False
+        self.fields["hourly_rate"].help_text = "Vide : le taux du programme."
+        if self.instance.pk:
+            del self.fields["weeks"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "La séance doit finir après son début.")
+        if not data.get("hourly_rate") and data.get("programme"):
+            data["hourly_rate"] = data["programme"].hourly_rate
+            self.instance.hourly_rate = data["hourly_rate"]
+        if data.get("worksite") and not data.get("partner"):
+            data["partner"] = data["worksite"].partner
+            self.instance.partner = data["partner"]
+        return data
+
+
+class InviteForm(SentierForm):
+    person = forms.ChoiceField(label="Personne inscrite au programme")
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "—")] + [
+            (p.pk, f"{p.code} {p.nickname}".strip()) for p in persons
+        ]
+
+
+class AttendanceForm(SentierForm):
+    status = forms.ChoiceField(
+        label="Présence",
+        choices=[c for c in Attendance.choices if c[0] != Attendance.INVITED],
+        widget=forms.RadioSelect,
+    )
+    hours = forms.DecimalField(
+        label="Heures travaillées",
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+        help_text="Vide : la durée de la séance.",
+    )
+    pay = forms.DecimalField(
+        label="Rémunération (€)",
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text="Vide : heures × taux horaire.",
+    )
+    pay_reason = forms.CharField(
+        label="Motif si la rémunération est ajustée", required=False, max_length=500
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PaymentForm(SentierForm):
+    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    amount = forms.DecimalField(
+        label="Montant versé (€)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    method = forms.ChoiceField(
+        label="Mode de paiement", choices=PaymentMethod.choices, widget=forms.RadioSelect
+    )
+    paid_at = forms.DateTimeField(
+        label="Payé le",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+    )
+    receipt_number = forms.CharField(label="Numéro de reçu", required=False, max_length=40)
+
+    def clean_paid_at(self):
+        paid_at = self.cleaned_data["paid_at"]
+        if paid_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError("Un paiement ne peut être daté dans le futur.")
+        return paid_at
+
+
+class ReversalForm(SentierForm):
+    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    reason = forms.CharField(
+        label="Motif de l'annulation", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ContractForm(SentierForm):
+    person = forms.CharField(label="Code de la personne", max_length=10)
+    session = forms.ModelChoiceField(
+        label="Séance", required=False, queryset=None, empty_label="— (contrat sur une période)"
+    )
+    period_start = forms.DateField(label="Début de la période", required=False, widget=DateInput())
+    period_end = forms.DateField(label="Fin de la période", required=False, widget=DateInput())
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+
+
+class SignForm(SentierForm):
+    signed_on = forms.DateField(label="Signé le", widget=DateInput(), initial=timezone.localdate)
+
+
+class PayrollExportForm(forms.Form):
+    month = forms.DateField(
+        label="Mois",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+
+
+class AwarenessForm(SentierModelForm):
+    class Meta:
+        model = AwarenessSession
+        fields = ["programme", "date", "theme", "facilitator"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = organisation.programmes.all()
+
+
+class AlternativeForm(SentierModelForm):
+    class Meta:
+        model = AlternativeActivity
+        fields = ["programme", "kind", "date", "description", "participants"]
+        widgets = {"date": DateInput(), "participants": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, organisation, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = organisation.programmes.all()
+        self.fields["kind"].queryset = AlternativeKind.objects.filter(
+            Q(organisation=organisation) | Q(organisation__isnull=True)
+        )
+        self.fields["participants"].queryset = persons

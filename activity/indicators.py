@@ -1,0 +1,177 @@
+"""Programme dashboard figures, every one computed by a database aggregate."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from activity.models import (
+    AlternativeActivity,
+    AwarenessAttendance,
+    AwarenessSession,
+    Enrolment,
+    Participation,
+    Programme,
+    WorkSession,
+)
+from activity.models.sessions import WORKED, Attendance
+from activity.services.payroll import month_bounds
+
+ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+@dataclass
+class MonthLine:
+    month: date
+    enrolled: int
+    reached_minimum: int
+    prestations: int
+    hours: object
+    pay: object
+
+    @property
+    def coverage(self) -> int | None:
+        return round(100 * self.reached_minimum / self.enrolled) if self.enrolled else None
+
+
+def _worked(programme):
+    return Participation.objects.filter(session__programme=programme, status__in=WORKED)
+
+
+def monthly(programme: Programme, until: date) -> list[MonthLine]:
+    months = [m for m in programme.months() if m <= until]
+    worked = _worked(programme)
+    per_month = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row
+        for row in worked.annotate(month=TruncMonth("session__date"))
+        .values("month")
+        .annotate(
+            n=Count("id"), hours=Coalesce(Sum("hours"), ZERO), pay=Coalesce(Sum("pay_due"), ZERO)
+        )
+    }
+    # Persons who reached the minimum, month by month, in one grouped query.
+    per_person = (
+        worked.annotate(month=TruncMonth("session__date"))
+        .values("month", "person_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=programme.min_sessions_per_month)
+    )
+    reached = {}
+    for row in per_person.values("month").annotate(persons=Count("person_id", distinct=True)):
+        key = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        reached[key] = row["persons"]
+    enrolled = Enrolment.objects.filter(programme=programme).aggregate(
+        **{
+            f"m{i}": Count("person", distinct=True, filter=_overlap_q(*month_bounds(m)))
+            for i, m in enumerate(months)
+        }
+    )
+    lines = []
+    for i, m in enumerate(months):
+        row = per_month.get(m, {})
+        lines.append(
+            MonthLine(
+                m,
+                enrolled[f"m{i}"],
+                reached.get(m, 0),
+                row.get("n", 0),
+                row.get("hours", 0),
+                row.get("pay", 0),
+            )
+        )
+    return lines
+
+
+def _overlap_q(first, last):
+    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+
+def below_minimum(programme: Programme, month: date):
+    """Enrolled this month, fewer sessions worked than the minimum: the coordinator's to-do."""
+    first, last = month_bounds(month)
+    return (
+        Enrolment.objects.filter(programme=programme)
+        .filter(_overlap_q(first, last))
+        .values("person__code", "person__nickname")
+        .annotate(
+            sessions=Count(
+                "person__participations",
+                filter=Q(
+                    person__participations__session__programme=programme,
+                    person__participations__session__date__range=(first, last),
+                    person__participations__status__in=WORKED,
+                ),
+                distinct=True,
+            )
+        )
+        .filter(sessions__lt=programme.min_sessions_per_month)
+        .order_by("sessions", "person__code")
+    )
+
+
+def summary(programme: Programme, today: date) -> dict:
+    worked = _worked(programme)
+    recorded = Participation.objects.filter(session__programme=programme).exclude(
+        status=Attendance.INVITED
+    )
+    attendance = recorded.aggregate(
+        total=Count("id"), present=Count("id", filter=Q(status__in=WORKED))
+    )
+    sessions = WorkSession.objects.filter(programme=programme, cancelled=False).aggregate(
+        held=Count("id", filter=Q(date__lte=today)), planned=Count("id", filter=Q(date__gt=today))
+    )
+    totals = worked.aggregate(
+        prestations=Count("id"),
+        hours=Coalesce(Sum("hours"), ZERO),
+        pay=Coalesce(Sum("pay_due"), ZERO),
+        persons=Count("person", distinct=True),
+    )
+    enrolled = Enrolment.objects.filter(programme=programme).aggregate(
+        n=Count("person", distinct=True)
+    )["n"]
+    remaining_days = max((programme.end_date - today).days, 0)
+    remaining = max(programme.target_sessions - totals["prestations"], 0)
+    weeks_left = remaining_days / 7
+    awareness = AwarenessSession.objects.filter(programme=programme).aggregate(n=Count("id"))["n"]
+    awareness_people = AwarenessAttendance.objects.filter(session__programme=programme).aggregate(
+        n=Count("person", distinct=True)
+    )["n"]
+    alternatives = AlternativeActivity.objects.filter(programme=programme).aggregate(
+        n=Count("id"), people=Count("participants", distinct=True)
+    )
+    return {
+        "enrolled": enrolled,
+        "target_persons": programme.target_persons,
+        "prestations": totals["prestations"],
+        "target_sessions": programme.target_sessions,
+        "persons_worked": totals["persons"],
+        "sessions_held": sessions["held"],
+        "sessions_planned": sessions["planned"],
+        "hours": totals["hours"],
+        "pay": totals["pay"],
+        "attendance_rate": round(100 * attendance["present"] / attendance["total"])
+        if attendance["total"]
+        else None,
+        "attendance_recorded": attendance["total"],
+        "remaining": remaining,
+        "pace_per_week": round(remaining / weeks_left, 1) if weeks_left >= 1 else remaining,
+        "awareness_sessions": awareness,
+        "awareness_people": awareness_people,
+        "alternatives": alternatives["n"],
+        "alternative_people": alternatives["people"],
+    }
+
+
+def breakdown(programme: Programme, field: str, label: str):
+    """Prestations, persons and hours per domain or partner."""
+    return (
+        _worked(programme)
+        .values(label=Coalesce(field, Value(label)))
+        .annotate(
+            prestations=Count("id"),
+            persons=Count("person", distinct=True),
+            hours=Coalesce(Sum("hours"), ZERO),
+        )
+        .order_by("-prestations", "label")
+    )

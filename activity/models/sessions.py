@@ -1,0 +1,130 @@
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+
+class WorkSession(models.Model):
+    """One chantier or atelier on a date, with its places and its hourly pay."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="work_sessions"
+    )
+    programme = models.ForeignKey(
+        "activity.Programme", on_delete=models.PROTECT, related_name="work_sessions"
+    )
+    worksite = models.ForeignKey(
+        "activity.Worksite", on_delete=models.PROTECT, verbose_name="chantier ou atelier"
+    )
+    partner = models.ForeignKey(
+        "activity.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="partenaire",
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="supervised_sessions",
+        verbose_name="encadrant·e",
+    )
+    date = models.DateField("date")
+    start_time = models.TimeField("début")
+    end_time = models.TimeField("fin")
+    places = models.PositiveSmallIntegerField("places", validators=[MinValueValidator(1)])
+    hourly_rate = models.DecimalField(
+        "rémunération horaire nette (€)",
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    series = models.UUIDField(null=True, blank=True, editable=False)
+    cancelled = models.BooleanField("annulée", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        verbose_name = "séance de travail"
+        indexes = [models.Index(fields=["organisation", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="session_has_places"),
+            models.CheckConstraint(condition=Q(hourly_rate__gt=0), name="session_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.worksite.name} — {self.date:%d/%m/%Y} {self.start_time:%H:%M}"
+
+    @property
+    def duration_hours(self) -> Decimal:
+        start = datetime.combine(self.date, self.start_time)
+        end = datetime.combine(self.date, self.end_time)
+        return (Decimal((end - start).total_seconds()) / 3600).quantize(Decimal("0.01"))
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "Invité·e"
+    PRESENT = "present", "Présent·e"
+    LEFT_EARLY = "left_early", "Parti·e plus tôt"
+    ABSENT = "absent", "Absent·e"
+    EXCUSED = "excused", "Excusé·e"
+
+
+WORKED = (Attendance.PRESENT, Attendance.LEFT_EARLY)
+
+
+class Participation(models.Model):
+    """A person booked on a session, then their attendance, hours and pay due."""
+
+    session = models.ForeignKey(
+        WorkSession, on_delete=models.PROTECT, related_name="participations"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="participations"
+    )
+    status = models.CharField(
+        "présence", max_length=12, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    hours = models.DecimalField("heures travaillées", max_digits=5, decimal_places=2, default=0)
+    pay_due = models.DecimalField("rémunération due (€)", max_digits=8, decimal_places=2, default=0)
+    pay_reason = models.TextField("motif de l'ajustement de la rémunération", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["session__date", "person__code"]
+        verbose_name = "participation"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_booking_per_session"),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="participation_hours_positive"),
+            models.CheckConstraint(condition=Q(pay_due__gte=0), name="participation_pay_positive"),
+        ]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self):
+        return f"{self.person.code} — {self.session}"
+
+    @property
+    def worked(self) -> bool:
+        return self.status in WORKED
+
+    def net_paid(self) -> Decimal:
+        """Payments minus reversals, summed by the database."""
+        total = self.payments.aggregate(total=models.Sum("amount"))["total"]
+        return total or Decimal("0")
+
+    def computed_pay(self, hours: Decimal | None = None) -> Decimal:
+        hours = self.hours if hours is None else hours
+        return (hours * self.session.hourly_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)

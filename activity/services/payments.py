@@ -1,0 +1,139 @@
+"""Same-day pay, recorded exactly once, never edited: corrections are reversals."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from activity.models import Contract, Participation, Payment
+from audit.models import Action
+from audit.services import record
+
+
+class AlreadyPaid(Exception):
+    def __init__(self, payment: Payment):
+        self.payment = payment
+
+
+def pay(
+    request,
+    participation: Participation,
+    *,
+    key,
+    amount: Decimal,
+    method: str,
+    paid_at: datetime,
+    receipt_number: str = "",
+) -> tuple[Payment, bool]:
+    """Record the payment. Returns (payment, created); a replay of the same form returns the
+    first payment; a concurrent second payment for the same participation raises AlreadyPaid."""
+    existing = Payment.objects.filter(idempotency_key=key).first()
+    if existing:
+        if existing.participation_id != participation.pk:
+            raise ValidationError("Ce formulaire de paiement a déjà servi pour une autre séance.")
+        return existing, False
+    session = participation.session
+    errors = []
+    if not participation.worked:
+        errors.append(
+            f"{participation.person.code} est noté·e « {participation.get_status_display()} » : "
+            "on ne paie que les personnes présentes."
+        )
+    if amount != participation.pay_due:
+        errors.append(
+            f"Le montant ({amount} €) diffère de la rémunération due ({participation.pay_due} €) :"
+            " corrigez d'abord la rémunération, avec un motif."
+        )
+    if (
+        session.organisation.pay_requires_signed_contract
+        and not Contract.signed_cover(participation.person, session).exists()
+    ):
+        errors.append(
+            "Aucun contrat de travail signé ne couvre cette séance : la paie prépare le contrat, "
+            "puis enregistre sa signature."
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        slot = participation.payments.filter(kind=Payment.Kind.REVERSAL).count()
+        payment = Payment(
+            participation=participation,
+            slot=slot,
+            amount=amount,
+            method=method,
+            paid_at=paid_at,
+            receipt_number=receipt_number.strip(),
+            idempotency_key=key,
+            recorded_by=request.user,
+        )
+        try:
+            with transaction.atomic():
+                payment.save()
+        except IntegrityError:
+            replay = Payment.objects.filter(idempotency_key=key).first()
+            if replay:
+                return replay, False
+            winner = participation.payments.filter(kind=Payment.Kind.PAYMENT, slot=slot).first()
+            if winner is None:
+                raise
+            raise AlreadyPaid(winner)
+    record(
+        request,
+        Action.CREATE,
+        payment,
+        organisation=session.organisation,
+        label=participation.person.code,
+        amount=str(amount),
+        method=method,
+    )
+    return payment, True
+
+
+def reverse(request, payment: Payment, *, key, reason: str) -> Payment:
+    reason = reason.strip()
+    if payment.kind != Payment.Kind.PAYMENT:
+        raise ValidationError("Seul un paiement peut être annulé.")
+    if len(reason) < 10:
+        raise ValidationError({"reason": "Expliquez l'annulation (10 caractères au moins)."})
+    existing = Payment.objects.filter(idempotency_key=key).first()
+    if existing:
+        return existing
+    reversal = Payment(
+        participation=payment.participation,
+        kind=Payment.Kind.REVERSAL,
+        amount=-payment.amount,
+        method=payment.method,
+        paid_at=payment.paid_at,
+        idempotency_key=key,
+        reverses=payment,
+        reason=reason,
+        recorded_by=request.user,
+    )
+    try:
+        with transaction.atomic():
+            reversal.save()
+    except IntegrityError:
+        already = Payment.objects.filter(Q(idempotency_key=key) | Q(reverses=payment)).first()
+        if already is None:
+            raise
+        return already
+    record(
+        request,
+        Action.CREATE,
+        reversal,
+        organisation=payment.participation.session.organisation,
+        label=payment.participation.person.code,
+        reverses=payment.pk,
+    )
+    return reversal
+
+
+def open_payment(participation: Participation) -> Payment | None:
+    """The payment currently standing (not reversed), if any."""
+    return (
+        participation.payments.filter(kind=Payment.Kind.PAYMENT, reversal__isnull=True)
+        .order_by("-slot")
+        .first()
+    )

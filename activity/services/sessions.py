@@ -1,0 +1,195 @@
+"""Planning sessions, inviting persons and taking attendance."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from activity.models import Enrolment, Participation, WorkSession
+from activity.models.sessions import WORKED, Attendance
+from audit.models import Action
+from audit.services import record
+from people.models import Person
+
+MAX_WEEKS = 52
+
+
+def plan(request, session: WorkSession, weeks: int = 1) -> list[WorkSession]:
+    """Save the session, and as many weekly copies as asked (one series)."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ValidationError({"weeks": f"Répétez de 1 à {MAX_WEEKS} semaines."})
+    programme = session.programme
+    last_date = session.date + timedelta(weeks=weeks - 1)
+    if session.date < programme.start_date or last_date > programme.end_date:
+        raise ValidationError(
+            {
+                "date": f"Les séances doivent avoir lieu pendant le programme (du "
+                f"{programme.start_date:%d/%m/%Y} au {programme.end_date:%d/%m/%Y})."
+            }
+        )
+    series = uuid.uuid4() if weeks > 1 else None
+    created = []
+    for week in range(weeks):
+        copy = WorkSession(
+            **{
+                f.attname: getattr(session, f.attname)
+                for f in WorkSession._meta.concrete_fields
+                if f.attname not in ("id", "created_at", "series", "date")
+            },
+            date=session.date + timedelta(weeks=week),
+            series=series,
+        )
+        copy.save()
+        created.append(copy)
+    record(
+        request,
+        Action.CREATE,
+        created[0],
+        organisation=session.organisation,
+        label=str(created[0]),
+        weeks=weeks,
+    )
+    return created
+
+
+def overlapping_bookings(person: Person, session: WorkSession):
+    return Participation.objects.filter(
+        person=person,
+        session__date=session.date,
+        session__cancelled=False,
+        session__start_time__lt=session.end_time,
+        session__end_time__gt=session.start_time,
+    ).exclude(session=session)
+
+
+def invite(request, session: WorkSession, person: Person) -> Participation:
+    with transaction.atomic():
+        # Serialise bookings of this person so two overlapping invitations cannot both pass.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        errors = []
+        if session.cancelled:
+            errors.append("Cette séance est annulée.")
+        if (
+            not Enrolment.objects.filter(programme=session.programme, person=person)
+            .active_on(session.date)
+            .exists()
+        ):
+            errors.append(f"{person.code} n'est pas inscrit·e au programme à la date de la séance.")
+        clash = overlapping_bookings(person, session).select_related("session__worksite").first()
+        if clash:
+            other = clash.session
+            errors.append(
+                f"{person.code} est déjà inscrit·e le {other.date:%d/%m/%Y} de "
+                f"{other.start_time:%H:%M} à {other.end_time:%H:%M} ({other.worksite.name}) : "
+                "les deux séances se chevauchent."
+            )
+        if session.participations.count() >= session.places:
+            errors.append(f"La séance est complète ({session.places} places).")
+        if errors:
+            raise ValidationError({"person": errors})
+        try:
+            with transaction.atomic():
+                participation = Participation.objects.create(session=session, person=person)
+        except IntegrityError:
+            raise ValidationError({"person": f"{person.code} est déjà invité·e à cette séance."})
+    record(
+        request,
+        Action.CREATE,
+        participation,
+        organisation=session.organisation,
+        label=person.code,
+        session=session.pk,
+    )
+    return participation
+
+
+def mark(
+    request,
+    participation: Participation,
+    *,
+    status: str,
+    hours: Decimal | None,
+    pay: Decimal | None,
+    pay_reason: str,
+    version: int | None,
+) -> Participation:
+    """Record attendance; hours come from the session times unless corrected, pay is
+    hours × rate unless adjusted with a written reason."""
+    session = participation.session
+    duration = session.duration_hours
+    errors = {}
+    if status not in Attendance.values or status == Attendance.INVITED:
+        errors["status"] = "Choisissez présent·e, parti·e plus tôt, absent·e ou excusé·e."
+    if status in WORKED:
+        if hours is None:
+            if status == Attendance.LEFT_EARLY:
+                errors["hours"] = "Indiquez les heures travaillées avant le départ."
+            hours = duration
+        elif hours <= 0:
+            errors["hours"] = "Les heures travaillées doivent être positives."
+        elif hours > duration:
+            errors["hours"] = (
+                f"La séance dure {duration} h : impossible de compter {hours} h travaillées."
+            )
+        elif status == Attendance.LEFT_EARLY and hours >= duration:
+            errors["hours"] = "Parti·e plus tôt : les heures doivent être inférieures à la séance."
+    else:
+        hours = Decimal("0")
+    if errors:
+        raise ValidationError(errors)
+    computed = participation.computed_pay(hours)
+    pay_reason = pay_reason.strip()
+    if pay is None or pay == computed:
+        pay, pay_reason = computed, ""
+    elif pay < 0:
+        raise ValidationError({"pay": "La rémunération ne peut être négative."})
+    elif len(pay_reason) < 10:
+        raise ValidationError(
+            {
+                "pay_reason": f"La rémunération calculée est {computed} € ({hours} h × "
+                f"{session.hourly_rate} €) : expliquez l'ajustement."
+            }
+        )
+    with transaction.atomic():
+        if participation.net_paid() > 0 and (status not in WORKED or pay != participation.pay_due):
+            raise ValidationError(
+                {
+                    "status": "Cette personne a déjà été payée pour la séance : annulez d'abord le "
+                    "paiement (avec un motif) avant de changer sa présence ou sa paie."
+                }
+            )
+        if version is not None:
+            bumped = Participation.objects.filter(pk=participation.pk, version=version)
+            if not bumped.update(version=version + 1):
+                raise ValidationError(
+                    "Cette présence vient d'être modifiée par quelqu'un d'autre : "
+                    "rechargez la page pour voir la saisie actuelle."
+                )
+            participation.version = version + 1
+        participation.status = status
+        participation.hours = hours
+        participation.pay_due = pay
+        participation.pay_reason = pay_reason
+        participation.recorded_by = request.user
+        participation.recorded_at = timezone.now()
+        participation.save()
+    record(
+        request,
+        Action.UPDATE,
+        participation,
+        organisation=session.organisation,
+        label=participation.person.code,
+        status=status,
+    )
+    return participation
+
+
+def sessions_on(organisations, day):
+    return (
+        WorkSession.objects.filter(organisation__in=organisations, date=day, cancelled=False)
+        .select_related("worksite")
+        .order_by("start_time")
+    )

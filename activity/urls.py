@@ -1,0 +1,46 @@
+from django.urls import path
+
+from activity import (
+    views_awareness,
+    views_partners,
+    views_payroll,
+    views_programme,
+    views_sessions,
+)
+
+app_name = "activity"
+urlpatterns = [
+    path("", views_programme.programme_list, name="programmes"),
+    path("nouveau/", views_programme.programme_edit, name="programme_add"),
+    path("<int:pk>/", views_programme.programme_dashboard, name="programme"),
+    path("<int:pk>/modifier/", views_programme.programme_edit, name="programme_edit"),
+    path("<int:pk>/inscriptions/", views_programme.enrolment_list, name="enrolments"),
+    path("<int:pk>/inscrire/", views_programme.enrol, name="enrol"),
+    path("inscriptions/<int:pk>/fin/", views_programme.enrolment_end, name="enrolment_end"),
+    path("partenaires/", views_partners.partner_list, name="partners"),
+    path("partenaires/nouveau/", views_partners.partner_edit, name="partner_add"),
+    path("partenaires/<int:pk>/", views_partners.partner_detail, name="partner"),
+    path("partenaires/<int:pk>/modifier/", views_partners.partner_edit, name="partner_edit"),
+    path("lieux/", views_partners.worksite_list, name="worksites"),
+    path("lieux/nouveau/", views_partners.worksite_edit, name="worksite_add"),
+    path("lieux/<int:pk>/", views_partners.worksite_edit, name="worksite_edit"),
+    path("domaines/nouveau/", views_partners.domain_add, name="domain_add"),
+    path("seances/", views_sessions.session_list, name="sessions"),
+    path("seances/aujourdhui/", views_sessions.today, name="today"),
+    path("seances/nouvelle/", views_sessions.session_create, name="session_add"),
+    path("seances/<int:pk>/", views_sessions.session_detail, name="session"),
+    path("seances/<int:pk>/inviter/", views_sessions.session_invite, name="session_invite"),
+    path("presences/<int:pk>/", views_sessions.attendance, name="attendance"),
+    path("presences/<int:pk>/paiement/", views_sessions.payment, name="payment"),
+    path("paiements/<int:pk>/annuler/", views_sessions.payment_reverse, name="payment_reverse"),
+    path("contrats/", views_payroll.contract_list, name="contracts"),
+    path("contrats/nouveau/", views_payroll.contract_create, name="contract_add"),
+    path("contrats/<int:pk>/pdf/", views_payroll.contract_pdf, name="contract_pdf"),
+    path("contrats/<int:pk>/signature/", views_payroll.contract_sign, name="contract_sign"),
+    path("contrats/<int:pk>/annuler/", views_payroll.contract_cancel, name="contract_cancel"),
+    path("paie/export/", views_payroll.payroll_export, name="payroll_export"),
+    path("sensibilisation/", views_awareness.awareness_list, name="awareness"),
+    path("sensibilisation/nouvelle/", views_awareness.awareness_edit, name="awareness_add"),
+    path("sensibilisation/<int:pk>/", views_awareness.awareness_edit, name="awareness_edit"),
+    path("alternatives/nouvelle/", views_awareness.alternative_create, name="alternative_add"),
+]

@@ -1,0 +1,104 @@
+"""Awareness sessions and alternative remobilisation activities."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.roles import Perm
+from activity.access import organisations, scoped, single_organisation
+from activity.forms import AlternativeForm, AwarenessForm
+from activity.models import AlternativeActivity, AwarenessAttendance, AwarenessSession, Enrolment
+from activity.views_programme import form_page
+from audit.models import Action
+from audit.services import record
+from people.models import Person
+
+MANAGE = Perm.PROGRAMME_MANAGE
+
+
+def _enrolled_persons(request, orgs):
+    enrolled = Enrolment.objects.filter(programme__organisation__in=orgs).values("person")
+    return Person.objects.visible_to(request.user).filter(pk__in=enrolled).order_by("code")
+
+
+@login_required
+def awareness_list(request):
+    orgs = organisations(request, MANAGE)
+    return render(
+        request,
+        "activity/awareness_list.html",
+        {
+            "title": "Sensibilisation et activités alternatives",
+            "sessions": AwarenessSession.objects.filter(programme__organisation__in=orgs)
+            .select_related("programme")
+            .prefetch_related("attendees"),
+            "alternatives": AlternativeActivity.objects.filter(programme__organisation__in=orgs)
+            .select_related("kind", "programme")
+            .prefetch_related("participants"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def awareness_edit(request, pk=None):
+    orgs = organisations(request, MANAGE)
+    session = (
+        scoped(request, AwarenessSession.objects, MANAGE, org_path="programme__organisation", pk=pk)
+        if pk
+        else None
+    )
+    org = session.programme.organisation if session else single_organisation(request, MANAGE)
+    persons = _enrolled_persons(request, orgs)
+    form = AwarenessForm(request.POST or None, instance=session, organisation=org)
+    chosen = {str(p) for p in request.POST.getlist("attendees")}
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        if not pk:
+            session.created_by = request.user
+        session.save()
+        keep = persons.filter(pk__in=[c for c in chosen if c.isdigit()])
+        AwarenessAttendance.objects.filter(session=session).exclude(person__in=keep).delete()
+        for person in keep:
+            AwarenessAttendance.objects.get_or_create(session=session, person=person)
+        record(
+            request,
+            Action.UPDATE if pk else Action.CREATE,
+            session,
+            organisation=org,
+            label=session.theme,
+            attendees=keep.count(),
+        )
+        messages.success(request, "Séance de sensibilisation enregistrée.")
+        return redirect("activity:awareness")
+    present = set(session.attendees.values_list("pk", flat=True)) if session else set()
+    return form_page(
+        request,
+        form,
+        "Séance de sensibilisation",
+        redirect("activity:awareness").url,
+        persons=persons,
+        present=present,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alternative_create(request):
+    orgs = organisations(request, MANAGE)
+    org = single_organisation(request, MANAGE)
+    form = AlternativeForm(
+        request.POST or None, organisation=org, persons=_enrolled_persons(request, orgs)
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(commit=False)
+        activity.created_by = request.user
+        activity.save()
+        form.save_m2m()
+        record(request, Action.CREATE, activity, organisation=org, label=str(activity))
+        messages.success(request, "Activité enregistrée.")
+        return redirect("activity:awareness")
+    return form_page(
+        request, form, "Activité de remobilisation alternative", redirect("activity:awareness").url
+    )

@@ -1,0 +1,166 @@
+"""Programmes, enrolments and the live dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.roles import Perm
+from activity import indicators
+from activity.access import organisations, scoped, single_organisation
+from activity.forms import EndEnrolmentForm, EnrolForm, ProgrammeForm
+from activity.models import Enrolment, Programme
+from activity.services import programmes as service
+from audit.models import Action
+from audit.services import record
+from people.codes import normalise_code
+from people.models import Person
+
+
+def form_page(request, form, title, back, **extra):
+    return render(
+        request, "activity/form.html", {"title": title, "form": form, "back": back, **extra}
+    )
+
+
+@login_required
+def programme_list(request):
+    orgs = organisations(request, Perm.DASHBOARD)
+    programmes = Programme.objects.filter(organisation__in=orgs).select_related("organisation")
+    return render(
+        request,
+        "activity/programme_list.html",
+        {
+            "title": "Programmes",
+            "programmes": programmes,
+            "can_manage": request.user.has_perm_anywhere(Perm.PROGRAMME_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk=None):
+    if pk:
+        programme = scoped(request, Programme.objects, Perm.PROGRAMME_MANAGE, pk=pk)
+    else:
+        programme = Programme(organisation=single_organisation(request, Perm.PROGRAMME_MANAGE))
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        programme = form.save()
+        record(
+            request,
+            Action.UPDATE if pk else Action.CREATE,
+            programme,
+            label=programme.name,
+            fields=sorted(form.changed_data),
+        )
+        messages.success(request, "Programme enregistré.")
+        return redirect("activity:programme", pk=programme.pk)
+    back = redirect("activity:programmes").url
+    return form_page(request, form, "Modifier le programme" if pk else "Nouveau programme", back)
+
+
+@login_required
+def programme_dashboard(request, pk):
+    programme = scoped(request, Programme.objects, Perm.DASHBOARD, pk=pk)
+    today = timezone.localdate()
+    current_month = min(max(today, programme.start_date), programme.end_date).replace(day=1)
+    months = indicators.monthly(programme, today)
+    summary = indicators.summary(programme, today)
+    return render(
+        request,
+        "activity/dashboard.html",
+        {
+            "title": programme.name,
+            "programme": programme,
+            "s": summary,
+            "months": months,
+            "max_prestations": max([m.prestations for m in months] + [1]),
+            "current_month": current_month,
+            "todo": indicators.below_minimum(programme, current_month),
+            "domains": indicators.breakdown(programme, "session__worksite__domain__name", "—"),
+            "partners": indicators.breakdown(
+                programme, "session__partner__name", "Sans partenaire"
+            ),
+            "can_manage": request.user.has_perm_in(Perm.PROGRAMME_MANAGE, programme.organisation),
+            "persons_pct": _pct(summary["enrolled"], programme.target_persons),
+            "sessions_pct": _pct(summary["prestations"], programme.target_sessions),
+        },
+    )
+
+
+def _pct(value, target):
+    return min(round(100 * value / target), 100) if target else 0
+
+
+@login_required
+def enrolment_list(request, pk):
+    programme = scoped(request, Programme.objects, Perm.PROGRAMME_MANAGE, pk=pk)
+    enrolments = programme.enrolments.select_related("person").order_by("end_date", "-start_date")
+    return render(
+        request,
+        "activity/enrolment_list.html",
+        {
+            "title": f"Inscriptions — {programme.name}",
+            "programme": programme,
+            "enrolments": enrolments,
+            "form": EnrolForm(initial={"start_date": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request, pk):
+    programme = scoped(request, Programme.objects, Perm.PROGRAMME_MANAGE, pk=pk)
+    form = EnrolForm(
+        request.POST or None,
+        initial={"start_date": timezone.localdate(), "person": request.GET.get("code", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        code = normalise_code(form.cleaned_data["person"])
+        person = Person.objects.visible_to(request.user).filter(code=code).first()
+        if person is None:
+            form.add_error("person", f"Aucune personne de code {code} dans vos dossiers.")
+        else:
+            try:
+                service.enrol(
+                    request,
+                    programme,
+                    person,
+                    form.cleaned_data["start_date"],
+                    form.cleaned_data["override_reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{person.code} est inscrit·e au programme.")
+                return redirect("activity:enrolments", pk=programme.pk)
+    back = redirect("activity:enrolments", pk=programme.pk).url
+    return form_page(request, form, f"Inscrire au programme {programme.name}", back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_end(request, pk):
+    enrolment = scoped(
+        request,
+        Enrolment.objects.select_related("programme", "person"),
+        Perm.PROGRAMME_MANAGE,
+        org_path="programme__organisation",
+        pk=pk,
+    )
+    form = EndEnrolmentForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.end_enrolment(request, enrolment, form.cleaned_data["end_date"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Fin d'inscription enregistrée.")
+            return redirect("activity:enrolments", pk=enrolment.programme_id)
+    back = redirect("activity:enrolments", pk=enrolment.programme_id).url
+    return form_page(request, form, f"Fin d'inscription de {enrolment.person.code}", back)

@@ -1,0 +1,255 @@
+"""Planning sessions, inviting, attendance on a phone, same-day payment."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Perm
+from activity.access import organisations, scoped, single_organisation
+from activity.forms import AttendanceForm, InviteForm, PaymentForm, ReversalForm, WorkSessionForm
+from activity.models import Enrolment, Participation, Payment, WorkSession
+from activity.services import payments as pay_service
+from activity.services import sessions as service
+from activity.views_programme import form_page
+from people.models import Person
+
+SESSION = Perm.SESSION_MANAGE
+
+
+@login_required
+def session_list(request):
+    orgs = organisations(request, SESSION)
+    today = timezone.localdate()
+    past = request.GET.get("passees") == "1"
+    sessions = WorkSession.objects.filter(organisation__in=orgs).select_related("worksite")
+    sessions = (
+        sessions.filter(date__lt=today).order_by("-date")
+        if past
+        else sessions.filter(date__gte=today)
+    )
+    return render(
+        request,
+        "activity/session_list.html",
+        {
+            "title": "Séances de travail",
+            "sessions": sessions[:200],
+            "past": past,
+        },
+    )
+
+
+@login_required
+def today(request):
+    orgs = organisations(request, SESSION)
+    day = timezone.localdate()
+    return render(
+        request,
+        "activity/today.html",
+        {
+            "title": "Séances du jour",
+            "day": day,
+            "sessions": service.sessions_on(orgs, day),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    org = single_organisation(request, SESSION)
+    form = WorkSessionForm(
+        request.POST or None, organisation=org, initial={"supervisor": request.user, "places": 8}
+    )
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.created_by = request.user
+        try:
+            created = service.plan(request, session, form.cleaned_data["weeks"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{len(created)} séance(s) planifiée(s).")
+            return redirect("activity:session", pk=created[0].pk)
+    return form_page(request, form, "Planifier une séance", redirect("activity:sessions").url)
+
+
+def _invitable(request, session):
+    enrolled = Enrolment.objects.filter(programme=session.programme).active_on(session.date)
+    return (
+        Person.objects.visible_to(request.user)
+        .filter(pk__in=enrolled.values("person"))
+        .exclude(participations__session=session)
+        .order_by("code")
+    )
+
+
+@login_required
+def session_detail(request, pk):
+    session = scoped(
+        request,
+        WorkSession.objects.select_related("worksite", "programme", "supervisor"),
+        SESSION,
+        pk=pk,
+    )
+    participations = session.participations.select_related("person").prefetch_related("payments")
+    return render(
+        request,
+        "activity/session_detail.html",
+        {
+            "title": str(session),
+            "session": session,
+            "participations": participations,
+            "invite_form": InviteForm(persons=_invitable(request, session)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_invite(request, pk):
+    session = scoped(request, WorkSession.objects, SESSION, pk=pk)
+    persons = _invitable(request, session)
+    form = InviteForm(request.POST, persons=persons)
+    if form.is_valid():
+        person = persons.get(pk=form.cleaned_data["person"])
+        try:
+            service.invite(request, session, person)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"{person.code} est invité·e.")
+    else:
+        messages.error(request, "Choisissez une personne inscrite au programme.")
+    return redirect("activity:session", pk=session.pk)
+
+
+def _participation(request, pk, perm=SESSION):
+    return scoped(
+        request,
+        Participation.objects.select_related("session", "person", "session__worksite"),
+        perm,
+        org_path="session__organisation",
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    participation = _participation(request, pk)
+    initial = {
+        "status": participation.status if participation.status != "invited" else "present",
+        "version": participation.version,
+    }
+    form = AttendanceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            service.mark(
+                request,
+                participation,
+                status=data["status"],
+                hours=data["hours"],
+                pay=data["pay"],
+                pay_reason=data["pay_reason"],
+                version=data["version"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Présence de {participation.person.code} enregistrée.")
+            return redirect("activity:session", pk=participation.session_id)
+    return render(
+        request,
+        "activity/attendance.html",
+        {
+            "title": f"Présence — {participation.person.code}",
+            "form": form,
+            "participation": participation,
+            "session": participation.session,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment(request, pk):
+    participation = _participation(request, pk, Perm.PAYMENT_RECORD)
+    standing = pay_service.open_payment(participation)
+    form = PaymentForm(request.POST or None, initial={"amount": participation.pay_due})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            paid, created = pay_service.pay(
+                request,
+                participation,
+                key=data["key"],
+                amount=data["amount"],
+                method=data["method"],
+                paid_at=data["paid_at"],
+                receipt_number=data["receipt_number"],
+            )
+        except pay_service.AlreadyPaid as already:
+            messages.warning(request, _already_paid_message(already.payment))
+            return redirect("activity:session", pk=participation.session_id)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, f"Paiement de {paid.amount} € enregistré.")
+            else:
+                messages.info(request, "Ce paiement était déjà enregistré : rien n'a changé.")
+            return redirect("activity:session", pk=participation.session_id)
+    return render(
+        request,
+        "activity/payment.html",
+        {
+            "title": f"Paiement — {participation.person.code}",
+            "form": form,
+            "participation": participation,
+            "standing": standing,
+        },
+    )
+
+
+def _already_paid_message(payment):
+    when = timezone.localtime(payment.recorded_at)
+    return (
+        f"Déjà payé : {payment.amount} € enregistrés par {payment.recorded_by} à "
+        f"{when:%H:%M}. Aucun second paiement n'a été fait."
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_reverse(request, pk):
+    payment = scoped(
+        request,
+        Payment.objects.select_related("participation__person"),
+        Perm.PAYMENT_RECORD,
+        org_path="participation__session__organisation",
+        pk=pk,
+        kind=Payment.Kind.PAYMENT,
+    )
+    form = ReversalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pay_service.reverse(
+                request, payment, key=form.cleaned_data["key"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Paiement annulé par une écriture inverse.")
+            return redirect("activity:session", pk=payment.participation.session_id)
+    back = redirect("activity:session", pk=payment.participation.session_id).url
+    return form_page(
+        request,
+        form,
+        f"Annuler le paiement de {payment.amount} € ({payment.participation.person.code})",
+        back,
+    )
