@@ -86,7 +86,11 @@ class MembershipForm(SentierModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["role"].choices = allowed_roles(organisation)
-        self.fields["teams"].queryset = organisation.teams.filter(is_active=True)
+        current = self.instance.teams.all() if self.instance.pk else Team.objects.none()
+        # Inactive teams the member already has stay listed, so saving does not drop them.
+        self.fields["teams"].queryset = (
+            organisation.teams.filter(is_active=True) | current
+        ).distinct()
         self.fields[
             "teams"
         ].help_text = (

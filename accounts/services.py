@@ -32,6 +32,16 @@ def add_member(organisation, *, email, full_name, role, teams) -> tuple[Membersh
     return membership, created
 
 
+def resettable_by(admin: User, user: User) -> bool:
+    """An administrator may only take back the access of accounts that live entirely in
+    organisations they administer; otherwise adding someone's e-mail then resetting it
+    would hand over an account of another organisation."""
+    if user.is_superuser:
+        return False
+    mine = admin_organisations(admin).values("pk")
+    return not user.memberships.filter(is_active=True).exclude(organisation__in=mine).exists()
+
+
 def reset_second_factor(user: User) -> int:
     count, _ = user.totpdevice_set.all().delete()
     return count

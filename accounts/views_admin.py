@@ -1,5 +1,6 @@
 """Organisation administration: teams, accounts and roles. Scoped to the admin's orgs."""
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -167,9 +168,17 @@ def member_reset(request, org_id, membership_id):
     user = membership.user
     if user.pk == request.user.pk:
         raise Http404
+    if not services.resettable_by(request.user, user):
+        messages.error(
+            request,
+            "Ce compte a aussi des rôles dans d'autres structures : son accès ne peut être "
+            "réinitialisé que par la plateforme. Rien n'a été modifié.",
+        )
+        return redirect("accounts:member_edit", org_id=org.pk, membership_id=membership.pk)
     user.set_unusable_password()
     user.save(update_fields=["password"])
     services.reset_second_factor(user)
+    axes_reset(username=user.email)
     record(
         request,
         Action.UPDATE,

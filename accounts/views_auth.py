@@ -3,13 +3,18 @@
 from base64 import b32encode
 
 import segno
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,22 +25,30 @@ from audit.models import Action
 from audit.services import record
 
 
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": "Connexion"}
 
+    def get_redirect_url(self):
+        # A "next" pointing back at the login page would loop; go home instead.
+        url = super().get_redirect_url()
+        return "" if url.startswith(reverse("accounts:login")) else url
+
 
 class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _next_url(request):
+def _next_url(request) -> str:
+    """A safe local path to go on to, or the home page."""
     target = request.GET.get("next") or request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return "core:home"
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe and target.startswith("/") else reverse("core:home")
 
 
 def _not_throttled(device, form) -> bool:
@@ -46,6 +59,7 @@ def _not_throttled(device, form) -> bool:
     return allowed
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
@@ -101,6 +115,8 @@ def otp_verify(request):
     return render(request, "accounts/otp_verify.html", {"title": "Second facteur", "form": form})
 
 
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def activate(request, uidb64, token):
     try:
@@ -121,6 +137,7 @@ def activate(request, uidb64, token):
     form = ActivationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
+        axes_reset(username=user.email)
         record(request, Action.UPDATE, user, user=user, label=user.email, fields=["password"])
         messages.success(request, "Votre mot de passe est enregistré. Connectez-vous.")
         return redirect("accounts:login")

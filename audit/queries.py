@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Membership
 from accounts.services import admin_organisations
@@ -9,12 +9,15 @@ def journal_for(user):
     """Events an organisation administrator may read: those of their organisations, and the
     sign-in events (which belong to no organisation) of their members' accounts."""
     orgs = admin_organisations(user)
-    members = Membership.objects.filter(organisation__in=orgs).values("user_id")
-    emails = Membership.objects.filter(organisation__in=orgs).values("user__email")
+    memberships = Membership.objects.filter(organisation__in=orgs, created_at__lte=OuterRef("at"))
+    # Sign-in events count only from the day the account joined one of the admin's
+    # organisations: adding an e-mail must not reveal that account's earlier history.
+    member_then = Exists(memberships.filter(user_id=OuterRef("actor_id")))
+    typed_then = Exists(memberships.filter(user__email__iexact=OuterRef("actor_email")))
     return AuditEvent.objects.filter(
         Q(organisation__in=orgs)
-        | Q(organisation__isnull=True, actor_id__in=members)
-        | Q(organisation__isnull=True, actor__isnull=True, actor_email__in=emails)
+        | Q(member_then, organisation__isnull=True)
+        | Q(typed_then, organisation__isnull=True, actor__isnull=True)
     )
 
 

@@ -1,18 +1,31 @@
 """Writing to the audit journal. Views call record(); nothing else writes AuditEvent."""
 
+import ipaddress
+
 from django.conf import settings
 
 from audit.models import Action, AuditEvent
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
+    """The client's address. Behind our own proxy, the right-most X-Forwarded-For entry is
+    the one that proxy appended (entries to its left are whatever the client sent)."""
     if request is None:
         return None
     if settings.SENTIER_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [p for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p]
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            ip = _valid_ip(forwarded[-1])
+            if ip:
+                return ip
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
 
 
 def record(request, action: Action, obj=None, *, organisation=None, user=None, label="", **details):

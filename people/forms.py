@@ -2,8 +2,10 @@ import uuid
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 
 from accounts.models import Organisation, Team
+from accounts.roles import Perm, roles_with
 from core.forms import DateInput, SentierForm, SentierModelForm
 from people import nir as nir_rules
 from people.models import Identity, Person, RightToWork, Status
@@ -22,6 +24,22 @@ MONTHS = [
     (11, "novembre"),
     (12, "décembre"),
 ]
+
+
+def writable_teams(user, organisations, current=None):
+    """Teams the user may file a person under: in an organisation that restricts by team,
+    only their own teams (else they would create files nobody, themselves included, sees)."""
+    scope = Q(pk__in=[])
+    for membership in user.memberships.filter(
+        is_active=True, organisation__in=organisations, role__in=roles_with(Perm.PERSON_EDIT)
+    ).select_related("organisation"):
+        if membership.organisation.restrict_by_team:
+            scope |= Q(pk__in=membership.teams.values("pk"), is_active=True)
+        else:
+            scope |= Q(organisation=membership.organisation, is_active=True)
+    if current is not None:
+        scope |= Q(pk=current.pk)  # an inactive team stays valid on the file that has it
+    return Team.objects.filter(scope).select_related("organisation")
 
 
 class PersonForm(SentierModelForm):
@@ -54,7 +72,7 @@ class PersonForm(SentierModelForm):
             "birth_month": forms.Select(choices=[("", "—")] + MONTHS),
         }
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, user, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = list(organisations)
         self.fields["organisation"].queryset = Organisation.objects.filter(
@@ -74,9 +92,7 @@ class PersonForm(SentierModelForm):
         elif len(organisations) == 1:
             del self.fields["organisation"]
             self.instance.organisation = organisations[0]
-        self.fields["team"].queryset = Team.objects.filter(
-            organisation__in=organisations, is_active=True
-        ).select_related("organisation")
+        self.fields["team"].queryset = writable_teams(user, organisations, self.instance.team)
         self.fields["referred_by"].queryset = Organisation.objects.all()
         self.fields["birth_year"].widget.attrs.update({"min": 1900, "inputmode": "numeric"})
 
@@ -98,6 +114,13 @@ class PersonForm(SentierModelForm):
         team = data.get("team")
         if team and team.organisation_id != org_id:
             self.add_error("team", "Cette équipe n'appartient pas à la structure choisie.")
+        org = data.get("organisation") or self.instance.organisation
+        if team is None and org is not None and org.restrict_by_team:
+            self.add_error(
+                "team",
+                "Votre structure cloisonne les dossiers par équipe : choisissez l'équipe qui "
+                "suivra la personne.",
+            )
         if data.get("right_to_work") == RightToWork.PERMIT:
             if not data.get("permit_valid_until"):
                 self.add_error(
@@ -126,6 +149,7 @@ class OverrideForm(SentierForm):
 
 
 class IdentityForm(SentierForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     last_name = forms.CharField(label="Nom de naissance", max_length=100)
     first_name = forms.CharField(label="Prénom(s)", max_length=100)
     birth_date = forms.DateField(label="Date de naissance", widget=DateInput())
@@ -153,6 +177,9 @@ class IdentityForm(SentierForm):
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        for field in self.fields.values():
+            # Nothing of a legal identity stays in the browser's form history.
+            field.widget.attrs["autocomplete"] = "off"
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]

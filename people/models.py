@@ -234,6 +234,7 @@ class Identity(EncryptedRecord):
     )
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="identity")
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -24,7 +24,7 @@ def validate_nir(value: str, birth_date: date | None = None) -> str:
             f"(vous en avez saisi {len(nir)})."
         )
     body, key = nir[:13], nir[13:]
-    if body[0] not in "12378":
+    if body[0] not in "123478":
         raise ValidationError("Le NIR commence par 1, 2, 3, 4, 7 ou 8.")
     corsica_ok = body[5:7] in ("2A", "2B")
     digits_ok = (body[:5] + ("00" if corsica_ok else body[5:7]) + body[7:]).isdigit()

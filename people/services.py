@@ -24,7 +24,11 @@ def register_person(request, form) -> tuple[Person, bool]:
         with transaction.atomic():
             person.save()
     except IntegrityError:
-        existing = Person.objects.filter(creation_key=key).first() if key else None
+        existing = (
+            Person.objects.filter(creation_key=key, created_by=request.user).first()
+            if key
+            else None
+        )
         if existing is None:
             raise
         return existing, False
@@ -48,6 +52,8 @@ def update_person(request, person: Person, form) -> Person:
 
 def override_eligibility(request, person: Person, reason: str) -> EligibilityOverride:
     with transaction.atomic():
+        # One decision at a time per person: concurrent overrides queue here.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         EligibilityOverride.objects.filter(person=person, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by=request.user
         )
@@ -66,20 +72,30 @@ def revoke_override(request, person: Person) -> None:
         record(request, Action.UPDATE, person, fields=["eligibility_override"], revoked=True)
 
 
-def open_identity(request, person: Person) -> dict | None:
+def open_identity(request, person: Person) -> tuple[dict | None, int | None]:
+    """The decrypted identity and its version; the opening is journaled."""
     identity = Identity.objects.filter(person=person).first()
     record(request, Action.IDENTITY_VIEW, person, exists=identity is not None)
-    return identity.unseal() if identity else None
+    return (identity.unseal(), identity.version) if identity else (None, None)
 
 
-def save_identity(request, person: Person, payload: dict) -> Identity:
-    identity = Identity.objects.filter(person=person).first()
-    previous = identity.unseal() if identity else {}
-    if identity is None:
-        identity = Identity(person=person)
-    identity.updated_by = request.user
-    identity.seal(payload)
-    identity.save()
-    changed = sorted(k for k in payload if payload[k] != previous.get(k))
-    record(request, Action.IDENTITY_UPDATE, person, fields=changed)
+def save_identity(request, person: Person, payload: dict, version: int | None) -> Identity:
+    """Seal and save; version is the one the form was opened on (None for a first entry).
+    Two payroll officers saving at once: the second is told, nothing is overwritten."""
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        identity = Identity.objects.filter(person=person).first()
+        current = identity.version if identity else None
+        if current != version:
+            raise StaleEdit
+        previous = identity.unseal() if identity else {}
+        if identity is None:
+            identity = Identity(person=person)
+        else:
+            identity.version += 1
+        identity.updated_by = request.user
+        identity.seal(payload)
+        identity.save()
+        changed = sorted(k for k in payload if payload[k] != previous.get(k))
+        record(request, Action.IDENTITY_UPDATE, person, fields=changed)
     return identity

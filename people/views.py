@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team
@@ -13,7 +15,7 @@ from audit.models import Action
 from audit.services import record
 from people import services
 from people.forms import IdentityForm, OverrideForm, PersonFilterForm, PersonForm
-from people.models import Person
+from people.models import Identity, Person
 
 
 def _visible(request):
@@ -72,7 +74,7 @@ def person_list(request):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     orgs = _orgs_for(request, Perm.PERSON_EDIT)
-    form = PersonForm(request.POST or None, organisations=orgs)
+    form = PersonForm(request.POST or None, organisations=orgs, user=request.user)
     if request.method == "POST" and form.is_valid():
         person, created = services.register_person(request, form)
         if created:
@@ -96,6 +98,7 @@ def _detail_context(request, person, override_form=None):
     }
 
 
+@never_cache
 @login_required
 def person_detail(request, code):
     person = _person(request, code)
@@ -108,7 +111,7 @@ def person_detail(request, code):
 def person_edit(request, code):
     person = _person(request, code, Perm.PERSON_EDIT)
     orgs = _orgs_for(request, Perm.PERSON_EDIT)
-    form = PersonForm(request.POST or None, instance=person, organisations=orgs)
+    form = PersonForm(request.POST or None, instance=person, organisations=orgs, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(request, person, form)
@@ -153,10 +156,11 @@ def eligibility_revoke(request, code):
     return redirect("people:detail", code=person.code)
 
 
+@never_cache
 @login_required
 def identity_detail(request, code):
     person = _person(request, code, Perm.IDENTITY)
-    identity = services.open_identity(request, person)
+    identity, _version = services.open_identity(request, person)
     return render(
         request,
         "people/identity.html",
@@ -164,6 +168,8 @@ def identity_detail(request, code):
     )
 
 
+@never_cache
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def identity_edit(request, code):
@@ -171,12 +177,27 @@ def identity_edit(request, code):
     if request.method == "POST":
         form = IdentityForm(request.POST, person=person)
         if form.is_valid():
-            services.save_identity(request, person, form.payload())
-            messages.success(request, "Identité civile enregistrée.")
-            return redirect("people:identity", code=person.code)
+            try:
+                services.save_identity(
+                    request, person, form.payload(), form.cleaned_data["version"]
+                )
+            except services.StaleEdit:
+                form.add_error(
+                    None,
+                    "L'identité vient d'être modifiée par quelqu'un d'autre : rien n'a été "
+                    "enregistré. Vos saisies sont conservées ; rouvrez l'identité dans un autre "
+                    "onglet pour comparer, puis enregistrez à nouveau.",
+                )
+                form.data = form.data.copy()
+                form.data["version"] = getattr(
+                    Identity.objects.filter(person=person).first(), "version", ""
+                )
+            else:
+                messages.success(request, "Identité civile enregistrée.")
+                return redirect("people:identity", code=person.code)
     else:
-        current = services.open_identity(request, person) or {}
-        form = IdentityForm(initial=current, person=person)
+        current, version = services.open_identity(request, person)
+        form = IdentityForm(initial={**(current or {}), "version": version}, person=person)
     return render(
         request,
         "people/identity_form.html",

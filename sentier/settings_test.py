@@ -10,6 +10,8 @@ os.environ.setdefault(
     "t1:dGVzdC1tYXN0ZXIta2V5LW9ubHktZm9yLXRlc3RzISE=",
 )
 os.environ.setdefault("SENTIER_SECURE_COOKIES", "0")
+os.environ.setdefault("SENTIER_SSL_REDIRECT", "0")
+os.environ.setdefault("SENTIER_HSTS_SECONDS", "0")
 
 from sentier.settings import *  # noqa: E402,F403
 
