@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
@@ -68,12 +69,17 @@ def month_rows(organisation, month: date) -> list[list]:
                 ident.get("birth_date", ""),
                 ident.get("nir", ""),
                 r["sessions"],
-                r["hours"],
-                r["due"],
-                paid.get(r["person_id"]) or 0,
+                _money(r["hours"]),
+                _money(r["due"]),
+                _money(paid.get(r["person_id"]) or 0),
             ]
         )
     return rows
+
+
+def _money(value) -> Decimal:
+    # SQLite may hand back 3 or 3.0 where PostgreSQL gives Decimal("3.00").
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _cell(value):
