@@ -1,10 +1,15 @@
 """Planning sessions, inviting, attendance on a phone, same-day payment."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Perm
@@ -94,7 +99,11 @@ def session_detail(request, pk):
         SESSION,
         pk=pk,
     )
-    participations = session.participations.select_related("person").prefetch_related("payments")
+    participations = (
+        session.participations.select_related("person")
+        .prefetch_related("payments")
+        .annotate(paid=Coalesce(Sum("payments__amount"), Decimal("0")))
+    )
     return render(
         request,
         "activity/session_detail.html",
@@ -103,6 +112,7 @@ def session_detail(request, pk):
             "session": session,
             "participations": participations,
             "invite_form": InviteForm(persons=_invitable(request, session)),
+            "quick": [("present", "Présent·e"), ("absent", "Absent·e")],
         },
     )
 
@@ -200,7 +210,9 @@ def payment(request, pk):
             form.add_error(None, error)
         else:
             if created:
-                messages.success(request, f"Paiement de {paid.amount} € enregistré.")
+                messages.success(
+                    request, f"Paiement de {number_format(paid.amount, 2)} € enregistré."
+                )
             else:
                 messages.info(request, "Ce paiement était déjà enregistré : rien n'a changé.")
             return redirect("activity:session", pk=participation.session_id)
@@ -219,7 +231,7 @@ def payment(request, pk):
 def _already_paid_message(payment):
     when = timezone.localtime(payment.recorded_at)
     return (
-        f"Déjà payé : {payment.amount} € enregistrés par {payment.recorded_by} à "
+        f"Déjà payé : {number_format(payment.amount, 2)} € enregistrés par {payment.recorded_by} à "
         f"{when:%H:%M}. Aucun second paiement n'a été fait."
     )
 

@@ -88,6 +88,7 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
         users[role] = user
     carrier = orgs[CARRIER]
     today = date.today()
+    created = []
     for i in range(persons):
         gender = rng.choice([Gender.MALE] * 3 + [Gender.FEMALE, Gender.OTHER, Gender.UNSTATED])
         year = today.year - rng.randint(19, 56)
@@ -117,6 +118,7 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
             status=rng.choice([Status.ACTIVE] * 5 + [Status.WAITING, Status.PAUSED, Status.EXITED]),
             created_by=users[Role.SOCIAL_WORKER],
         )
+        created.append(person)
         if i % 3 == 0:
             born = date(year, month, rng.randint(1, 28))
             identity = Identity(person=person, updated_by=users[Role.PAYROLL])
@@ -133,6 +135,15 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
                 }
             )
             identity.save()
+    from activity import demo as activity_demo
+
+    activity_demo.load(
+        carrier,
+        coordinator=users[Role.COORDINATOR],
+        supervisor=users[Role.SUPERVISOR],
+        payroll=users[Role.PAYROLL],
+        persons=created,
+    )
     return True
 
 

@@ -85,7 +85,7 @@ def programme_world(carrier, users, person):
         organisation=carrier,
         name="Atelier couture",
         kind="workshop",
-        domain=Domain.objects.get(name="Couture", organisation=None),
+        domain=Domain.objects.get_or_create(name="Couture", organisation=None)[0],
         partner=partner,
         address="3 rue Fictive",
         postal_code="75019",

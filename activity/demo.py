@@ -1,0 +1,208 @@
+"""Synthetic programme activity for the demo: partners, worksites, a year of sessions,
+attendance, contracts and same-day payments. Everything here is invented."""
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Organisation, OrganisationKind
+from activity.models import (
+    AlternativeActivity,
+    AlternativeKind,
+    AwarenessAttendance,
+    AwarenessSession,
+    Contract,
+    Domain,
+    Enrolment,
+    Participation,
+    Partner,
+    Payment,
+    Programme,
+    WorkSession,
+    Worksite,
+)
+
+PARTNERS = [
+    ("Régie de quartier du Canal (fictive)", Partner.Kind.ASSOCIATION, Partner.Status.ACTIVE),
+    ("Menuiserie Solidaire (fictive)", Partner.Kind.COMPANY, Partner.Status.AGREEMENT),
+    ("Mairie du 20e — espaces verts (fictif)", Partner.Kind.AUTHORITY, Partner.Status.ACTIVE),
+    ("Électro-Insertion (fictive)", Partner.Kind.COMPANY, Partner.Status.DISCUSSION),
+]
+WORKSITES = [
+    (
+        "Atelier couture du Canal",
+        Worksite.Kind.WORKSHOP,
+        "Couture",
+        0,
+        "75019",
+        "Paris",
+        "Stalingrad",
+        6,
+    ),
+    (
+        "Atelier menuiserie",
+        Worksite.Kind.WORKSHOP,
+        "Menuiserie",
+        1,
+        "93200",
+        "Saint-Denis",
+        "Porte de Paris",
+        8,
+    ),
+    (
+        "Chantier jardins de Belleville",
+        Worksite.Kind.WORKSITE,
+        "Espaces verts",
+        2,
+        "75020",
+        "Paris",
+        "Belleville",
+        4,
+    ),
+    (
+        "Atelier montage électrique",
+        Worksite.Kind.WORKSHOP,
+        "Montage électrique",
+        3,
+        "94200",
+        "Ivry-sur-Seine",
+        "Mairie d'Ivry",
+        7,
+    ),
+]
+
+
+def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=2026):
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    programme = Programme.objects.create(
+        organisation=carrier,
+        name=f"Remobilisation par l'activité {today.year}",
+        start_date=date(today.year, 1, 1),
+        end_date=date(today.year, 12, 31),
+    )
+    programme.funders.set(Organisation.objects.filter(kind=OrganisationKind.FUNDER))
+    partners = [
+        Partner.objects.create(
+            organisation=carrier, name=name, kind=kind, status=status, contact_name="Contact fictif"
+        )
+        for name, kind, status in PARTNERS
+    ]
+    sites = []
+    for name, kind, domain, partner, code, commune, station, minutes in WORKSITES:
+        sites.append(
+            Worksite.objects.create(
+                organisation=carrier,
+                name=name,
+                kind=kind,
+                domain=Domain.objects.get(organisation=None, name=domain),
+                partner=partners[partner],
+                address=f"{rng.randint(1, 80)} rue de l'Exemple",
+                postal_code=code,
+                commune=commune,
+                station=station,
+                walking_minutes=minutes,
+            )
+        )
+    eligible = [p for p in persons if p.eligibility(programme.start_date).eligible][:40]
+    enrolments = []
+    for p in eligible:
+        start = programme.start_date + timedelta(days=rng.randint(0, 120))
+        enrolments.append(
+            Enrolment(programme=programme, person=p, start_date=start, created_by=coordinator)
+        )
+    Enrolment.objects.bulk_create(enrolments)
+    Contract.objects.bulk_create(
+        Contract(
+            organisation=carrier,
+            person=e.person,
+            period_start=e.start_date,
+            period_end=programme.end_date,
+            status=Contract.Status.SIGNED,
+            signed_on=e.start_date,
+            created_by=payroll,
+        )
+        for e in enrolments
+    )
+    day = programme.start_date
+    horizon = min(programme.end_date, today + timedelta(days=14))
+    sessions = []
+    while day <= horizon:
+        for i, site in enumerate(sites):
+            if day.weekday() == i:  # each site one weekday
+                sessions.append(
+                    WorkSession(
+                        organisation=carrier,
+                        programme=programme,
+                        worksite=site,
+                        partner=site.partner,
+                        supervisor=supervisor,
+                        date=day,
+                        start_time=time(9),
+                        end_time=time(12, 30),
+                        places=6,
+                        hourly_rate=programme.hourly_rate,
+                        created_by=supervisor,
+                    )
+                )
+        day += timedelta(days=1)
+    WorkSession.objects.bulk_create(sessions)
+    participations, payments = [], []
+    for session in WorkSession.objects.filter(programme=programme):
+        present = [e for e in enrolments if e.start_date <= session.date]
+        for e in rng.sample(present, min(len(present), rng.randint(3, 6))):
+            if session.date > today:
+                participations.append(Participation(session=session, person=e.person))
+                continue
+            status = rng.choice(["present"] * 6 + ["left_early", "absent", "excused"])
+            hours = {"present": Decimal("3.50"), "left_early": Decimal("2.00")}.get(
+                status, Decimal("0")
+            )
+            participations.append(
+                Participation(
+                    session=session,
+                    person=e.person,
+                    status=status,
+                    hours=hours,
+                    pay_due=hours * session.hourly_rate,
+                    recorded_by=supervisor,
+                    recorded_at=timezone.make_aware(datetime.combine(session.date, time(12, 35))),
+                )
+            )
+    Participation.objects.bulk_create(participations)
+    for p in Participation.objects.filter(session__programme=programme, pay_due__gt=0):
+        payments.append(
+            Payment(
+                participation=p,
+                amount=p.pay_due,
+                method=rng.choice(["cash", "prepaid_card"]),
+                paid_at=timezone.make_aware(datetime.combine(p.session.date, time(12, 40))),
+                receipt_number=f"R{p.pk:05d}",
+                idempotency_key=uuid.uuid4(),
+                recorded_by=supervisor,
+            )
+        )
+    Payment.objects.bulk_create(payments)
+    for month in range(1, today.month + 1):
+        session = AwarenessSession.objects.create(
+            programme=programme,
+            date=date(today.year, month, 15),
+            theme=rng.choice(["Reprendre un rythme", "Droits et démarches", "Sécurité au travail"]),
+            facilitator="Animatrice fictive",
+            created_by=coordinator,
+        )
+        for e in rng.sample(enrolments, 5):
+            AwarenessAttendance.objects.create(session=session, person=e.person)
+    for kind in AlternativeKind.objects.filter(organisation=None):
+        activity = AlternativeActivity.objects.create(
+            programme=programme,
+            kind=kind,
+            date=today - timedelta(days=rng.randint(5, 60)),
+            description=f"{kind.name} — sortie collective",
+            created_by=coordinator,
+        )
+        activity.participants.set([e.person for e in rng.sample(enrolments, 4)])
+    return programme
