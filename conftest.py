@@ -6,7 +6,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, OrganisationKind
 from accounts.roles import Role
-from tests.factories import OrganisationFactory, PersonFactory, TeamFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    programme_world,
+)
 
 
 def verified_client(client, user):
@@ -62,6 +68,12 @@ def login(client, users):
 @pytest.fixture
 def person(carrier, users):
     return PersonFactory(organisation=carrier, created_by=users[Role.SOCIAL_WORKER])
+
+
+@pytest.fixture
+def world(carrier, users, person):
+    """A programme with an enrolled person, a session today and a signed contract."""
+    return programme_world(carrier, users, person)
 
 
 @pytest.fixture

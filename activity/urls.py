@@ -30,6 +30,7 @@ urlpatterns = [
     path("seances/nouvelle/", views_sessions.session_create, name="session_add"),
     path("seances/<int:pk>/", views_sessions.session_detail, name="session"),
     path("seances/<int:pk>/inviter/", views_sessions.session_invite, name="session_invite"),
+    path("seances/<int:pk>/annuler/", views_sessions.session_cancel, name="session_cancel"),
     path("presences/<int:pk>/", views_sessions.attendance, name="attendance"),
     path("presences/<int:pk>/paiement/", views_sessions.payment, name="payment"),
     path("paiements/<int:pk>/annuler/", views_sessions.payment_reverse, name="payment_reverse"),
@@ -43,4 +44,5 @@ urlpatterns = [
     path("sensibilisation/nouvelle/", views_awareness.awareness_edit, name="awareness_add"),
     path("sensibilisation/<int:pk>/", views_awareness.awareness_edit, name="awareness_edit"),
     path("alternatives/nouvelle/", views_awareness.alternative_create, name="alternative_add"),
+    path("alternatives/types/", views_awareness.alternative_kind_add, name="alternative_kind_add"),
 ]

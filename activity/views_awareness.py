@@ -2,13 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Perm
 from activity.access import organisations, scoped, single_organisation
 from activity.forms import AlternativeForm, AwarenessForm
-from activity.models import AlternativeActivity, AwarenessAttendance, AwarenessSession, Enrolment
+from activity.models import (
+    AlternativeActivity,
+    AlternativeKind,
+    AwarenessAttendance,
+    AwarenessSession,
+    Enrolment,
+)
 from activity.views_programme import form_page
 from audit.models import Action
 from audit.services import record
@@ -33,6 +40,9 @@ def awareness_list(request):
             "sessions": AwarenessSession.objects.filter(programme__organisation__in=orgs)
             .select_related("programme")
             .prefetch_related("attendees"),
+            "kinds": AlternativeKind.objects.filter(
+                Q(organisation__in=orgs) | Q(organisation__isnull=True)
+            ),
             "alternatives": AlternativeActivity.objects.filter(programme__organisation__in=orgs)
             .select_related("kind", "programme")
             .prefetch_related("participants"),
@@ -81,6 +91,23 @@ def awareness_edit(request, pk=None):
         persons=persons,
         present=present,
     )
+
+
+@login_required
+@require_POST
+def alternative_kind_add(request):
+    org = single_organisation(request, MANAGE)
+    name = request.POST.get("name", "").strip()
+    if not name or len(name) > 80:
+        messages.error(request, "Saisissez le nom du type d'activité (80 caractères au plus).")
+    elif AlternativeKind.objects.filter(
+        Q(organisation=org) | Q(organisation__isnull=True), name__iexact=name
+    ).exists():
+        messages.error(request, f"Le type « {name} » existe déjà.")
+    else:
+        AlternativeKind.objects.create(organisation=org, name=name)
+        messages.success(request, f"Type « {name} » ajouté.")
+    return redirect("activity:awareness")
 
 
 @login_required

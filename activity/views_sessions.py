@@ -137,6 +137,19 @@ def session_invite(request, pk):
     return redirect("activity:session", pk=session.pk)
 
 
+@login_required
+@require_POST
+def session_cancel(request, pk):
+    session = scoped(request, WorkSession.objects.select_related("worksite"), SESSION, pk=pk)
+    try:
+        service.cancel(request, session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Séance annulée : elle ne compte plus dans les objectifs.")
+    return redirect("activity:session", pk=session.pk)
+
+
 def _participation(request, pk, perm=SESSION):
     return scoped(
         request,

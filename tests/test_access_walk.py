@@ -61,6 +61,7 @@ REQUIRED = {
     "activity:session_add": Perm.SESSION_MANAGE,
     "activity:session": Perm.SESSION_MANAGE,
     "activity:session_invite": Perm.SESSION_MANAGE,
+    "activity:session_cancel": Perm.SESSION_MANAGE,
     "activity:attendance": Perm.SESSION_MANAGE,
     "activity:payment": Perm.PAYMENT_RECORD,
     "activity:payment_reverse": Perm.PAYMENT_RECORD,
@@ -74,6 +75,7 @@ REQUIRED = {
     "activity:awareness_add": Perm.PROGRAMME_MANAGE,
     "activity:awareness_edit": Perm.PROGRAMME_MANAGE,
     "activity:alternative_add": Perm.PROGRAMME_MANAGE,
+    "activity:alternative_kind_add": Perm.PROGRAMME_MANAGE,
 }
 # Which object a URL's <pk> designates.
 PK_OBJECT = {
@@ -82,6 +84,7 @@ PK_OBJECT = {
     "activity:enrolment_end": "enrolment", "activity:partner": "partner",
     "activity:partner_edit": "partner", "activity:worksite_edit": "worksite",
     "activity:session": "session", "activity:session_invite": "session",
+    "activity:session_cancel": "session",
     "activity:attendance": "participation", "activity:payment": "participation",
     "activity:payment_reverse": "payment", "activity:contract_pdf": "contract",
     "activity:contract_sign": "contract", "activity:contract_cancel": "contract",

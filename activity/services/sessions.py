@@ -187,6 +187,24 @@ def mark(
     return participation
 
 
+def cancel(request, session: WorkSession) -> WorkSession:
+    if Participation.objects.filter(session=session, payments__isnull=False).exists():
+        raise ValidationError(
+            "Des paiements sont enregistrés pour cette séance : annulez-les d'abord."
+        )
+    session.cancelled = True
+    session.save(update_fields=["cancelled"])
+    record(
+        request,
+        Action.UPDATE,
+        session,
+        organisation=session.organisation,
+        label=str(session),
+        fields=["cancelled"],
+    )
+    return session
+
+
 def sessions_on(organisations, day):
     return (
         WorkSession.objects.filter(organisation__in=organisations, date=day, cancelled=False)

@@ -1,3 +1,4 @@
+import uuid
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -186,3 +187,56 @@ def test_programme_creation_is_audited(login):
         },
     )
     assert "précède son début" in bad.content.decode()
+
+
+def test_cancelled_session_takes_no_booking_and_paid_one_cannot_be_cancelled(login, world, person):
+    from activity.models import Payment
+
+    session = world["session"]
+    client = login("supervisor")
+    world["participation"].delete()
+    client.post(reverse("activity:session_cancel", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.cancelled
+    client.post(reverse("activity:session_invite", args=[session.pk]), {"person": person.pk})
+    assert not session.participations.exists()
+    other = WorkSession.objects.create(
+        organisation=session.organisation,
+        programme=session.programme,
+        worksite=session.worksite,
+        supervisor=session.supervisor,
+        date=session.date,
+        start_time=time(14),
+        end_time=time(15),
+        places=2,
+        hourly_rate=Decimal("10"),
+        created_by=session.created_by,
+    )
+    from activity.models import Participation
+
+    paid = Participation.objects.create(
+        session=other, person=person, status="present", hours=1, pay_due=10
+    )
+    Payment.objects.create(
+        participation=paid,
+        amount=10,
+        method="cash",
+        paid_at=session.created_at,
+        idempotency_key=uuid.uuid4(),
+        recorded_by=session.supervisor,
+    )
+    page = client.post(reverse("activity:session_cancel", args=[other.pk]), follow=True)
+    assert "annulez-les d" in page.content.decode()
+    other.refresh_from_db()
+    assert not other.cancelled
+
+
+def test_organisation_adds_alternative_kinds(login):
+    from activity.models import AlternativeKind
+
+    client = login("coordinator")
+    client.post(reverse("activity:alternative_kind_add"), {"name": "Théâtre"})
+    client.post(reverse("activity:alternative_kind_add"), {"name": "théâtre"})
+    client.post(reverse("activity:alternative_kind_add"), {"name": "Sport"})
+    assert AlternativeKind.objects.filter(name__iexact="théâtre").count() == 1
+    assert AlternativeKind.objects.filter(name="Sport").count() == 1
