@@ -5,10 +5,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 
 from accounts.models import Organisation, Team
-from accounts.roles import Perm, roles_with
+from accounts.roles import Perm, Role, roles_with
 from core.models import EncryptedRecord
 from people import eligibility
 from people.codes import generate_code
+
+SHARE_ROLES = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.SUPERVISOR, Role.OUTREACH}
 
 
 class Gender(models.TextChoices):
@@ -38,10 +40,21 @@ class PersonQuerySet(models.QuerySet):
         organisation restricts by team. Everything else does not exist for them."""
         if not user.is_authenticated:
             return self.none()
-        memberships = user.memberships.filter(
-            is_active=True, role__in=roles_with(Perm.PERSON_VIEW)
-        ).select_related("organisation")
+        memberships = list(
+            user.memberships.filter(
+                is_active=True, role__in=roles_with(Perm.PERSON_VIEW)
+            ).select_related("organisation")
+        )
         scope = Q(pk__in=[])
+        # Files a partner organisation shared with one of ours, with the person's consent,
+        # reach the roles that follow persons (never payroll).
+        followers = [m.organisation_id for m in memberships if m.role in SHARE_ROLES]
+        if followers:
+            scope |= Q(
+                pk__in=Share.objects.active()
+                .filter(organisation_id__in=followers)
+                .values("person_id")
+            )
         for membership in memberships:
             org = membership.organisation
             if org.restrict_by_team:
@@ -136,6 +149,11 @@ class Person(models.Model):
     status = models.CharField(
         "statut", max_length=10, choices=Status.choices, default=Status.WAITING
     )
+    complex_case = models.BooleanField(
+        "situation complexe",
+        default=False,
+        help_text="Besoins psychiatriques, addictologiques et somatiques à la fois.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -187,6 +205,48 @@ class Person(models.Model):
 
     def eligibility(self, on: date | None = None) -> eligibility.Eligibility:
         return eligibility.check(self, on or date.today())
+
+
+class ShareQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, person__consent_share_partners=True)
+
+
+class Share(models.Model):
+    """A person's follow-up shared with a partner organisation, with the person's consent.
+    Dated, revocable, logged; withdrawing consent ends every share at once."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="shares")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="structure partenaire",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = "partage du suivi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_open_share_per_partner",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person.code} → {self.organisation}"
 
 
 class EligibilityOverride(models.Model):

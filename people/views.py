@@ -13,6 +13,7 @@ from accounts.models import Team
 from accounts.roles import Perm
 from audit.models import Action
 from audit.services import record
+from pathways.visibility import access
 from people import services
 from people.forms import IdentityForm, OverrideForm, PersonFilterForm, PersonForm
 from people.models import Identity, Person
@@ -94,6 +95,7 @@ def _detail_context(request, person, override_form=None):
         "can_edit": user.has_perm_in(Perm.PERSON_EDIT, org),
         "can_override": user.has_perm_in(Perm.ELIGIBILITY_OVERRIDE, org),
         "can_identity": user.has_perm_in(Perm.IDENTITY, org),
+        "can_follow": access(user, person).any,
         "override_form": override_form or OverrideForm(),
     }
 

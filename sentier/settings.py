@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audit",
     "people",
     "activity",
+    "pathways",
 ]
 
 MIDDLEWARE = [

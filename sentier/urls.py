@@ -6,6 +6,7 @@ urlpatterns = [
     path("personnes/", include("people.urls")),
     path("journal/", include("audit.urls")),
     path("programme/", include("activity.urls")),
+    path("", include("pathways.urls")),
 ]
 
 handler400 = "core.views.bad_request"

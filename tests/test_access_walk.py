@@ -11,10 +11,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Membership
 from accounts.roles import ROLE_PERMS, Perm, Role
 from conftest import verified_client
-from tests.factories import TeamFactory, UserFactory, programme_world
+from tests.factories import OrganisationFactory, TeamFactory, UserFactory, programme_world
 
 PUBLIC = "public"
 LOGGED_IN = "logged_in"
+# Follow-up capabilities (pathways.visibility), decided per person rather than per permission.
+FOLLOW = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.SUPERVISOR, Role.OUTREACH}
+CLINICAL = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH}
+WRITER = {Role.COORDINATOR, Role.SOCIAL_WORKER}
+REFERRER = WRITER | {Role.HEALTH, Role.OUTREACH}
 
 # url name -> permission needed (or PUBLIC / LOGGED_IN)
 REQUIRED = {
@@ -76,21 +81,54 @@ REQUIRED = {
     "activity:awareness_edit": Perm.PROGRAMME_MANAGE,
     "activity:alternative_add": Perm.PROGRAMME_MANAGE,
     "activity:alternative_kind_add": Perm.PROGRAMME_MANAGE,
+    "pathways:timeline": FOLLOW,
+    "pathways:note_add": FOLLOW,
+    "pathways:note_edit": FOLLOW,
+    "pathways:assessment_add": CLINICAL,
+    "pathways:goals": (FOLLOW, WRITER),  # (GET, POST)
+    "pathways:goal_edit": (FOLLOW, WRITER),
+    "pathways:goal_step": WRITER,
+    "pathways:referral_add": REFERRER,
+    "pathways:referral_edit": REFERRER,
+    "pathways:exit": WRITER,
+    "pathways:shares": WRITER,
+    "pathways:share_revoke": WRITER,
+    "pathways:complex": CLINICAL,
+    "pathways:alerts": CLINICAL,
+    "pathways:services": WRITER,
 }
 # Which object a URL's <pk> designates.
 PK_OBJECT = {
-    "activity:programme": "programme", "activity:programme_edit": "programme",
-    "activity:enrolments": "programme", "activity:enrol": "programme",
-    "activity:enrolment_end": "enrolment", "activity:partner": "partner",
-    "activity:partner_edit": "partner", "activity:worksite_edit": "worksite",
-    "activity:session": "session", "activity:session_invite": "session",
+    "activity:programme": "programme",
+    "activity:programme_edit": "programme",
+    "activity:enrolments": "programme",
+    "activity:enrol": "programme",
+    "activity:enrolment_end": "enrolment",
+    "activity:partner": "partner",
+    "activity:partner_edit": "partner",
+    "activity:worksite_edit": "worksite",
+    "activity:session": "session",
+    "activity:session_invite": "session",
     "activity:session_cancel": "session",
-    "activity:attendance": "participation", "activity:payment": "participation",
-    "activity:payment_reverse": "payment", "activity:contract_pdf": "contract",
-    "activity:contract_sign": "contract", "activity:contract_cancel": "contract",
+    "activity:attendance": "participation",
+    "activity:payment": "participation",
+    "activity:payment_reverse": "payment",
+    "activity:contract_pdf": "contract",
+    "activity:contract_sign": "contract",
+    "activity:contract_cancel": "contract",
     "activity:awareness_edit": "awareness",
-}  # fmt: skip
-PERSON_LEVEL = {name for name in REQUIRED if name.startswith("people:")}
+    "pathways:note_edit": "note",
+    "pathways:goal_edit": "goal",
+    "pathways:goal_step": "goal",
+    "pathways:referral_edit": "referral",
+    "pathways:share_revoke": "share",
+}
+PERSON_LEVEL = {
+    name
+    for name in REQUIRED
+    if name.startswith("people:")
+    or (name.startswith("pathways:") and name not in ("pathways:alerts", "pathways:services"))
+}
 ACTIVITY_LEVEL = {name for name in REQUIRED if name.startswith("activity:")}
 
 
@@ -128,6 +166,7 @@ def _activity_objects(org, users, person):
         idempotency_key=uuid4(),
         recorded_by=users["supervisor"],
     )
+    objects.update(_pathway_objects(org, users, person))
     objects["awareness"] = AwarenessSession.objects.create(
         programme=objects["programme"],
         date=objects["programme"].start_date,
@@ -138,6 +177,32 @@ def _activity_objects(org, users, person):
     return objects
 
 
+def _pathway_objects(org, users, person):
+    from pathways.models import Goal, Note, Referral, Service
+    from people.models import Share
+
+    author = users["coordinator"]
+    note = Note(
+        person=person, organisation=org, level="team", date=person.created_at.date(), author=author
+    )
+    note.seal({"text": "Note d'équipe"})
+    note.save()
+    service = Service.objects.create(
+        organisation=org, name=f"Mission locale {org.pk}", kind="youth"
+    )
+    partner = OrganisationFactory()
+    person.consent_share_partners = True
+    person.save()
+    return {
+        "note": note,
+        "goal": Goal.objects.create(person=person, area="work", title="Emploi", author=author),
+        "referral": Referral.objects.create(
+            person=person, service=service, date=person.created_at.date(), author=author
+        ),
+        "share": Share.objects.create(person=person, organisation=partner, granted_by=author),
+    }
+
+
 @pytest.fixture
 def world(carrier, other_org, users, person, foreign_person):
     team = TeamFactory(organisation=carrier)
@@ -145,11 +210,13 @@ def world(carrier, other_org, users, person, foreign_person):
     stranger_users = {role: UserFactory() for role in ("coordinator", "supervisor", "payroll")}
     return {
         "own": {"person": person, **_activity_objects(carrier, users, person)},
-        "foreign": {"person": foreign_person,
-                    **_activity_objects(other_org, stranger_users, foreign_person)},
+        "foreign": {
+            "person": foreign_person,
+            **_activity_objects(other_org, stranger_users, foreign_person),
+        },
         "team": team,
         "membership": social,
-    }  # fmt: skip
+    }
 
 
 def url_for(name, pattern, world, side):
@@ -168,7 +235,11 @@ def url_for(name, pattern, world, side):
     return reverse(name, kwargs=kwargs)
 
 
-def allowed(role, need):
+def allowed(role, need, method="get"):
+    if isinstance(need, tuple):
+        need = need[0] if method == "get" else need[1]
+    if isinstance(need, set):
+        return role in need
     if need in (PUBLIC, LOGGED_IN):
         return True
     return need in ROLE_PERMS[role]
@@ -186,7 +257,7 @@ def test_walk_every_url_as_every_role(client, users, world, role):
         for method in ("get", "post"):
             response = getattr(client, method)(url, {})
             assert response.status_code != 500, (role, name, method)
-            if not allowed(role, need):
+            if not allowed(role, need, method):
                 # 405 on GET to a POST-only URL says nothing about any object.
                 refused = {404, 405} if method == "get" else {404}
                 assert response.status_code in refused, (role, name, method, response.status_code)

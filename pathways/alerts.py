@@ -1,0 +1,60 @@
+"""Alerts for the persons a user follows: no news for 30 days, assessments late,
+enrolment ending within a month. Computed by the database for the whole list."""
+
+from datetime import timedelta
+
+from django.db.models import DateField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+
+from activity.models import Enrolment, Participation
+from pathways.models import Assessment, Note, Referral
+from pathways.services.followup import schedule
+from people.models import Person, Status
+
+QUIET_DAYS = 30
+
+
+def quiet(persons, today):
+    """Persons followed whose last note, session, referral or assessment is older than 30
+    days (or who have none since registration)."""
+    epoch = TruncDate("created_at")
+
+    def latest(queryset, field="date"):
+        newest = queryset.filter(person=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
+        return Coalesce(Subquery(newest, output_field=DateField()), epoch)
+
+    last = Greatest(
+        latest(Note.objects),
+        latest(Participation.objects, "session__date"),
+        latest(Referral.objects),
+        latest(Assessment.objects),
+        output_field=DateField(),
+    )
+    return (
+        persons.exclude(status=Status.EXITED)
+        .annotate(last_news=last)
+        .filter(last_news__lt=today - timedelta(days=QUIET_DAYS))
+        .order_by("last_news")
+    )
+
+
+def enrolments_ending(persons, today):
+    soon = today + timedelta(days=31)
+    return (
+        Enrolment.objects.filter(person__in=persons)
+        .filter(
+            Q(end_date__range=(today, soon))
+            | Q(end_date__isnull=True, programme__end_date__range=(today, soon))
+        )
+        .select_related("person", "programme")
+        .order_by("end_date", "programme__end_date")
+    )
+
+
+def late_assessments(persons: "list[Person]", today):
+    rows = []
+    for person in persons:
+        for item in schedule(person, today):
+            if item["state"] in ("late", "due"):
+                rows.append({"person": person, **item})
+    return sorted(rows, key=lambda r: r["due"])

@@ -1,0 +1,115 @@
+from django import forms
+from django.db.models import Q
+
+from accounts.models import Organisation
+from core.forms import DateInput, SentierForm, SentierModelForm
+from pathways.models import Assessment, Exit, ExitReason, Goal, GoalStep, Referral, Service
+from pathways.timeline import KINDS
+from pathways.visibility import Level
+
+
+class NoteForm(SentierForm):
+    date = forms.DateField(label="Date", widget=DateInput())
+    level = forms.ChoiceField(label="Confidentialité", widget=forms.RadioSelect)
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [c for c in Level.choices if c[0] in levels]
+
+
+class TimelineFilterForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label="Afficher", choices=KINDS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    start = forms.DateField(label="Du", required=False, widget=DateInput())
+    end = forms.DateField(label="Au", required=False, widget=DateInput())
+
+
+class AssessmentForm(SentierModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "kind",
+            "date",
+            "crack_days_last7",
+            "trend",
+            "other_substances",
+            "sleep",
+            "meals_per_day",
+            "self_rated_health",
+            "social_ties",
+            "housing",
+            "project",
+        ]
+        widgets = {"date": DateInput()}
+
+
+class GoalForm(SentierModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Goal
+        fields = ["area", "title", "status"]
+
+
+class GoalStepForm(SentierModelForm):
+    class Meta:
+        model = GoalStep
+        fields = ["date", "text", "done"]
+        widgets = {"date": DateInput()}
+
+
+class ReferralForm(SentierModelForm):
+    class Meta:
+        model = Referral
+        fields = ["service", "date", "outcome", "outcome_date"]
+        widgets = {"date": DateInput(), "outcome_date": DateInput()}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(organisation=organisation)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome_date") and data.get("date") and data["outcome_date"] < data["date"]:
+            self.add_error("outcome_date", "La suite ne peut précéder l'orientation.")
+        return data
+
+
+class ServiceForm(SentierModelForm):
+    class Meta:
+        model = Service
+        fields = ["name", "kind", "address", "contact"]
+
+
+class ExitForm(SentierModelForm):
+    class Meta:
+        model = Exit
+        fields = ["date", "kind", "reasons", "comment"]
+        widgets = {"date": DateInput(), "reasons": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reasons"].queryset = ExitReason.objects.filter(
+            Q(organisation=organisation) | Q(organisation__isnull=True)
+        )
+
+
+class ShareForm(SentierForm):
+    organisation = forms.ModelChoiceField(label="Structure partenaire", queryset=None)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            pk=person.organisation_id
+        ).exclude(kind="funder")
+
+
+class CaseMeetingForm(SentierForm):
+    date = forms.DateField(label="Date", widget=DateInput())
+    participants = forms.CharField(label="Participant·es", max_length=500)
+    decisions = forms.CharField(
+        label="Décisions", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )

@@ -1,0 +1,191 @@
+"""Assessments due, referrals, goals, exits, sharing and complex cases."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from activity.models import Enrolment
+from audit.models import Action
+from audit.services import record
+from pathways.models import Assessment, Exit, Goal
+from pathways.models.assessments import DUE_MONTHS
+from people.models import Person, Share, Status
+
+GRACE_DAYS = 15  # an assessment is late this long after its due date
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
+    return date(year, month, min(day.day, last))
+
+
+def cycle(person) -> int:
+    return person.exits.count() + 1
+
+
+def pathway_start(person) -> date | None:
+    """Start of the current pathway: the first enrolment since the last exit."""
+    last_exit = person.exits.order_by("-date").first()
+    enrolments = Enrolment.objects.filter(person=person)
+    if last_exit:
+        enrolments = enrolments.filter(start_date__gt=last_exit.date)
+    first = enrolments.order_by("start_date").first()
+    return first.start_date if first else None
+
+
+def schedule(person, today: date) -> list[dict]:
+    """Each assessment of the current pathway with its due date and state."""
+    start = pathway_start(person)
+    if start is None:
+        return []
+    done = {a.kind: a for a in person.assessments.filter(cycle=cycle(person))}
+    rows = []
+    for kind, months in DUE_MONTHS.items():
+        due = add_months(start, months)
+        state = (
+            "done"
+            if kind in done
+            else (
+                "late"
+                if today > due + timedelta(days=GRACE_DAYS)
+                else "due"
+                if today >= due - timedelta(days=GRACE_DAYS)
+                else "later"
+            )
+        )
+        rows.append(
+            {
+                "kind": kind,
+                "label": kind.label,
+                "due": due,
+                "state": state,
+                "assessment": done.get(kind),
+            }
+        )
+    return rows
+
+
+def record_assessment(request, person, form) -> Assessment:
+    assessment = form.save(commit=False)
+    assessment.person, assessment.author, assessment.cycle = person, request.user, cycle(person)
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        raise ValidationError({"kind": "Ce bilan est déjà saisi pour ce parcours."})
+    record(
+        request,
+        Action.CREATE,
+        assessment,
+        organisation=person.organisation,
+        label=person.code,
+        kind=assessment.kind,
+    )
+    return assessment
+
+
+def save_goal(request, goal: Goal, version: int | None) -> Goal:
+    if goal.pk is None:
+        goal.save()
+        record(
+            request,
+            Action.CREATE,
+            goal,
+            organisation=goal.person.organisation,
+            label=goal.person.code,
+        )
+        return goal
+    with transaction.atomic():
+        bumped = Goal.objects.filter(pk=goal.pk, version=version).update(version=F("version") + 1)
+        if not bumped:
+            raise ValidationError(
+                "Cet objectif vient d'être modifié par quelqu'un d'autre : rien n'a été "
+                "enregistré, vos saisies sont conservées ci-dessous."
+            )
+        goal.version = version + 1
+        goal.save()
+    record(
+        request, Action.UPDATE, goal, organisation=goal.person.organisation, label=goal.person.code
+    )
+    return goal
+
+
+def close(request, person, form) -> Exit:
+    """Exit: the follow-up closes, open enrolments end on that date; history stays."""
+    with transaction.atomic():
+        exit_ = form.save(commit=False)
+        exit_.person, exit_.author = person, request.user
+        exit_.save()
+        form.save_m2m()
+        Enrolment.objects.filter(
+            person=person, end_date__isnull=True, start_date__lte=exit_.date
+        ).update(end_date=exit_.date)
+        Person.objects.filter(pk=person.pk).update(status=Status.EXITED, version=F("version") + 1)
+    record(
+        request,
+        Action.CREATE,
+        exit_,
+        organisation=person.organisation,
+        label=person.code,
+        kind=exit_.kind,
+    )
+    return exit_
+
+
+def share(request, person, organisation) -> Share:
+    if not person.consent_share_partners:
+        raise ValidationError(
+            "La personne n'a pas accepté le partage avec les partenaires : recueillez d'abord "
+            "son consentement (fiche de la personne)."
+        )
+    if organisation.pk == person.organisation_id:
+        raise ValidationError("Le dossier appartient déjà à cette structure.")
+    try:
+        with transaction.atomic():
+            granted = Share.objects.create(
+                person=person, organisation=organisation, granted_by=request.user
+            )
+    except IntegrityError:
+        raise ValidationError("Le suivi est déjà partagé avec cette structure.")
+    record(
+        request,
+        Action.CREATE,
+        granted,
+        organisation=person.organisation,
+        label=person.code,
+        partner=organisation.name,
+    )
+    return granted
+
+
+def revoke(request, granted: Share) -> None:
+    if granted.revoked_at is None:
+        granted.revoked_at, granted.revoked_by = timezone.now(), request.user
+        granted.save(update_fields=["revoked_at", "revoked_by"])
+        record(
+            request,
+            Action.UPDATE,
+            granted,
+            organisation=granted.person.organisation,
+            label=granted.person.code,
+            fields=["revoked_at"],
+        )

@@ -1,0 +1,336 @@
+"""A person's pathway: timeline, notes, assessments, project, referrals, exit, sharing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.models import Action
+from audit.services import record
+from pathways import timeline, visibility
+from pathways.forms import (
+    AssessmentForm,
+    CaseMeetingForm,
+    ExitForm,
+    GoalForm,
+    GoalStepForm,
+    NoteForm,
+    ReferralForm,
+    ShareForm,
+    TimelineFilterForm,
+)
+from pathways.models import CaseMeeting, Goal, Referral
+from pathways.services import followup
+from pathways.services import notes as note_service
+from people.models import Person, Share
+
+
+def _followed(request, code, need="any"):
+    """The person and the viewer's access to their follow-up; 404 unless the access has
+    the capability asked for."""
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("organisation"), code=code
+    )
+    access = visibility.access(request.user, person)
+    if not getattr(access, need):
+        raise Http404
+    return person, access
+
+
+def _page(request, template, person, access, **context):
+    return render(request, f"pathways/{template}", {"person": person, "access": access, **context})
+
+
+@never_cache
+@login_required
+def person_timeline(request, code):
+    person, access = _followed(request, code)
+    form = TimelineFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    entries = timeline.build(person, access, data.get("kinds"), data.get("start"), data.get("end"))
+    record(request, Action.VIEW, person, view="timeline")
+    return _page(
+        request,
+        "timeline.html",
+        person,
+        access,
+        title=f"Parcours de {person.code}",
+        form=form,
+        entries=entries,
+        schedule=followup.schedule(person, timezone.localdate()) if access.clinical else None,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_add(request, code):
+    person, access = _followed(request, code, "note_writer")
+    form = NoteForm(
+        request.POST or None,
+        levels=access.levels,
+        initial={"date": timezone.localdate(), "level": "team"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            note_service.write(
+                request,
+                person,
+                access,
+                level=form.cleaned_data["level"],
+                date=form.cleaned_data["date"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Note enregistrée.")
+            return redirect("pathways:timeline", code=person.code)
+    return _page(request, "form.html", person, access, title="Nouvelle note", form=form)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request, code, pk):
+    person, access = _followed(request, code)
+    # A note above the viewer's levels does not exist for them.
+    note = get_object_or_404(note_service.visible(person, access), pk=pk)
+    if request.method == "POST" and not access.own:
+        raise Http404  # partners read shared notes, they never write them
+    initial = {"date": note.date, "level": note.level, "text": note.text, "version": note.version}
+    form = NoteForm(request.POST or None, levels=access.levels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note_service.edit(
+                request,
+                note,
+                access,
+                level=data["level"],
+                date=data["date"],
+                text=data["text"],
+                version=data["version"],
+            )
+        except note_service.StaleNote:
+            form.add_error(
+                None,
+                "Cette note vient d'être modifiée par quelqu'un d'autre : rien "
+                "n'a été enregistré. Votre texte est conservé ci-dessous ; la "
+                "version actuelle est plus bas.",
+            )
+            note.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = note.version
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Note modifiée ; la version précédente est conservée.")
+            return redirect("pathways:timeline", code=person.code)
+    versions = [(v, v.unseal()["text"]) for v in note.versions.select_related("author")]
+    record(request, Action.VIEW, note, organisation=note.organisation, label=person.code)
+    return _page(
+        request,
+        "note.html",
+        person,
+        access,
+        title="Note",
+        form=form,
+        note=note,
+        versions=versions,
+        can_edit=access.own and note.level in access.levels,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_add(request, code):
+    person, access = _followed(request, code, "clinical")
+    form = AssessmentForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            followup.record_assessment(request, person, form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Bilan enregistré.")
+            return redirect("pathways:timeline", code=person.code)
+    return _page(
+        request,
+        "form.html",
+        person,
+        access,
+        title="Nouveau bilan",
+        form=form,
+        schedule=followup.schedule(person, timezone.localdate()),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goals(request, code, pk=None):
+    person, access = _followed(request, code)
+    goal = get_object_or_404(Goal, person=person, pk=pk) if pk else None
+    form = GoalForm(
+        request.POST or None, instance=goal, initial={"version": goal.version if goal else None}
+    )
+    step_form = GoalStepForm(initial={"date": timezone.localdate()})
+    if request.method == "POST":
+        if not access.writer:
+            raise Http404
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.person = person
+            saved.author_id = saved.author_id or request.user.pk
+            try:
+                followup.save_goal(request, saved, form.cleaned_data.get("version"))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Objectif enregistré.")
+                return redirect("pathways:goals", code=person.code)
+    return _page(
+        request,
+        "goals.html",
+        person,
+        access,
+        title=f"Projet de {person.code}",
+        form=form,
+        goal=goal,
+        step_form=step_form,
+        goals=person.goals.prefetch_related("steps"),
+    )
+
+
+@login_required
+@require_POST
+def goal_step(request, code, pk):
+    person, access = _followed(request, code, "writer")
+    goal = get_object_or_404(Goal, person=person, pk=pk)
+    form = GoalStepForm(request.POST)
+    if form.is_valid():
+        step = form.save(commit=False)
+        step.goal = goal
+        step.save()
+        record(request, Action.CREATE, step, organisation=person.organisation, label=person.code)
+        messages.success(request, "Étape ajoutée.")
+    else:
+        messages.error(request, "Indiquez la date et l'étape.")
+    return redirect("pathways:goals", code=person.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral(request, code, pk=None):
+    person, access = _followed(request, code, "referrals")
+    instance = get_object_or_404(Referral, person=person, pk=pk) if pk else None
+    form = ReferralForm(
+        request.POST or None,
+        instance=instance,
+        organisation=person.organisation,
+        initial={"date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.person = person
+        saved.author_id = saved.author_id or request.user.pk
+        saved.save()
+        record(
+            request,
+            Action.UPDATE if pk else Action.CREATE,
+            saved,
+            organisation=person.organisation,
+            label=person.code,
+            outcome=saved.outcome,
+        )
+        messages.success(request, "Orientation enregistrée.")
+        return redirect("pathways:timeline", code=person.code)
+    return _page(request, "form.html", person, access, title="Orientation", form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exit_person(request, code):
+    person, access = _followed(request, code, "writer")
+    form = ExitForm(
+        request.POST or None,
+        organisation=person.organisation,
+        initial={"date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        followup.close(request, person, form)
+        messages.success(request, "Sortie enregistrée. La personne pourra être réinscrite.")
+        return redirect("pathways:timeline", code=person.code)
+    return _page(request, "form.html", person, access, title="Sortie du dispositif", form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shares(request, code):
+    person, access = _followed(request, code, "writer")
+    form = ShareForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            followup.share(request, person, form.cleaned_data["organisation"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Suivi partagé.")
+            return redirect("pathways:shares", code=person.code)
+    return _page(
+        request,
+        "shares.html",
+        person,
+        access,
+        title="Partages du suivi",
+        form=form,
+        shares=person.shares.select_related("organisation", "granted_by"),
+    )
+
+
+@login_required
+@require_POST
+def share_revoke(request, code, pk):
+    person, access = _followed(request, code, "writer")
+    followup.revoke(request, get_object_or_404(Share, person=person, pk=pk))
+    messages.success(request, "Partage retiré.")
+    return redirect("pathways:shares", code=person.code)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def complex_case(request, code):
+    person, access = _followed(request, code, "clinical")
+    form = CaseMeetingForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and "flag" in request.POST:
+        person.complex_case = request.POST["flag"] == "on"
+        Person.objects.filter(pk=person.pk).update(complex_case=person.complex_case)
+        record(request, Action.UPDATE, person, fields=["complex_case"])
+        return redirect("pathways:complex", code=person.code)
+    if request.method == "POST" and form.is_valid():
+        meeting = CaseMeeting(person=person, date=form.cleaned_data["date"], author=request.user)
+        meeting.seal(
+            {
+                "participants": form.cleaned_data["participants"],
+                "decisions": form.cleaned_data["decisions"],
+            }
+        )
+        meeting.save()
+        record(request, Action.CREATE, meeting, organisation=person.organisation, label=person.code)
+        messages.success(request, "Réunion enregistrée.")
+        return redirect("pathways:complex", code=person.code)
+    meetings = [(m, m.unseal()) for m in person.case_meetings.all()]
+    return _page(
+        request,
+        "complex.html",
+        person,
+        access,
+        title="Situation complexe",
+        form=form,
+        meetings=meetings,
+    )
