@@ -137,12 +137,23 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
             identity.save()
     from activity import demo as activity_demo
 
-    activity_demo.load(
+    programme = activity_demo.load(
         carrier,
         coordinator=users[Role.COORDINATOR],
         supervisor=users[Role.SUPERVISOR],
         payroll=users[Role.PAYROLL],
         persons=created,
+    )
+    from pathways import demo as pathways_demo
+
+    pathways_demo.load(
+        carrier,
+        {
+            "team": users[Role.SUPERVISOR],
+            "social": users[Role.SOCIAL_WORKER],
+            "health": users[Role.HEALTH],
+        },
+        list(programme.enrolments.select_related("person").order_by("start_date")),
     )
     return True
 

@@ -26,7 +26,9 @@ def _visible(request):
 def _person(request, code, perm=Perm.PERSON_VIEW) -> Person:
     """The person if the user may see them *and* holds perm in their organisation; else 404."""
     person = get_object_or_404(_visible(request).select_related("organisation", "team"), code=code)
-    if not request.user.has_perm_in(perm, person.organisation):
+    # Seeing is visible_to's decision (it includes files a partner shared with us);
+    # anything more needs the permission in the person's own organisation.
+    if perm != Perm.PERSON_VIEW and not request.user.has_perm_in(perm, person.organisation):
         raise Http404
     return person
 

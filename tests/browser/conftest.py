@@ -48,3 +48,25 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def sign_in(page, user, password="Mot-de-passe-test-1"):
+    """Log in through the real form, passing the second factor with a confirmed device."""
+    import re
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="tel", confirmed=True)
+    device.throttle_reset()
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Code à 6 chiffres").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Se déconnecter").first.click()
