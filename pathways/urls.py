@@ -21,4 +21,5 @@ urlpatterns = [
     path(f"{P}situation-complexe/", views.complex_case, name="complex"),
     path("parcours/alertes/", views_lists.alerts, name="alerts"),
     path("parcours/services/", views_lists.services, name="services"),
+    path("parcours/motifs-de-sortie/", views_lists.exit_reason_add, name="exit_reason_add"),
 ]

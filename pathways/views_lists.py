@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
 from activity.models import Enrolment
@@ -14,7 +15,7 @@ from audit.models import Action
 from audit.services import record
 from pathways import alerts as alert_rules
 from pathways.forms import ServiceForm
-from pathways.models import Service
+from pathways.models import ExitReason, Service
 from pathways.visibility import CLINICAL_ROLES, WRITER_ROLES
 from people.models import Person
 
@@ -51,6 +52,24 @@ def alerts(request):
 
 
 @login_required
+@require_POST
+def exit_reason_add(request):
+    org = _orgs(request, WRITER_ROLES).order_by("pk").first()
+    name = request.POST.get("name", "").strip()
+    if not name or len(name) > 120:
+        messages.error(request, "Saisissez le motif (120 caractères au plus).")
+    elif ExitReason.objects.filter(
+        Q(organisation=org) | Q(organisation__isnull=True), name__iexact=name
+    ).exists():
+        messages.error(request, f"Le motif « {name} » existe déjà.")
+    else:
+        reason = ExitReason.objects.create(organisation=org, name=name)
+        record(request, Action.CREATE, reason, organisation=org, label=name)
+        messages.success(request, f"Motif « {name} » ajouté.")
+    return redirect("pathways:services")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def services(request):
     orgs = _orgs(request, WRITER_ROLES)
@@ -74,5 +93,8 @@ def services(request):
             "title": "Annuaire des services",
             "form": form,
             "services": Service.objects.filter(organisation__in=orgs),
+            "reasons": ExitReason.objects.filter(
+                Q(organisation__in=orgs) | Q(organisation__isnull=True)
+            ),
         },
     )

@@ -96,6 +96,7 @@ REQUIRED = {
     "pathways:complex": CLINICAL,
     "pathways:alerts": CLINICAL,
     "pathways:services": WRITER,
+    "pathways:exit_reason_add": WRITER,
 }
 # Which object a URL's <pk> designates.
 PK_OBJECT = {
@@ -123,11 +124,11 @@ PK_OBJECT = {
     "pathways:referral_edit": "referral",
     "pathways:share_revoke": "share",
 }
+PATHWAY_LISTS = {"pathways:alerts", "pathways:services", "pathways:exit_reason_add"}
 PERSON_LEVEL = {
     name
     for name in REQUIRED
-    if name.startswith("people:")
-    or (name.startswith("pathways:") and name not in ("pathways:alerts", "pathways:services"))
+    if name.startswith("people:") or (name.startswith("pathways:") and name not in PATHWAY_LISTS)
 }
 ACTIVITY_LEVEL = {name for name in REQUIRED if name.startswith("activity:")}
 

@@ -178,3 +178,14 @@ def test_complex_case_flag_and_meetings_are_clinical(login, person):
     assert "Orientation vers lits de sevrage" in html
     timeline = login("supervisor").get(reverse("pathways:timeline", args=[person.code]))
     assert "sevrage" not in timeline.content.decode()
+
+
+def test_organisation_adds_exit_reasons(login, person):
+    from pathways.models import ExitReason
+
+    client = login("coordinator")
+    client.post(reverse("pathways:exit_reason_add"), {"name": "Retour au pays"})
+    client.post(reverse("pathways:exit_reason_add"), {"name": "retour au pays"})
+    assert ExitReason.objects.filter(name__iexact="retour au pays").count() == 1
+    form = client.get(reverse("pathways:exit", args=[person.code])).context["form"]
+    assert "Retour au pays" in [r.name for r in form.fields["reasons"].queryset]
