@@ -22,7 +22,7 @@ from activity.models import (
 )
 from activity.models.partners import ALLOWED_DEPARTMENTS
 from activity.models.sessions import Attendance
-from core.forms import DateInput, SentierForm, SentierModelForm
+from core.forms import DateInput, SentierForm, SentierModelForm, bound_dates
 
 
 class TimeInput(forms.TimeInput):
@@ -286,6 +286,10 @@ class SignForm(SentierForm):
 
 
 class PayrollExportForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates(self)
+
     month = forms.DateField(
         label="Mois",
         input_formats=["%Y-%m"],

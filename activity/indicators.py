@@ -36,7 +36,9 @@ class MonthLine:
 
 
 def _worked(programme):
-    return Participation.objects.filter(session__programme=programme, status__in=WORKED)
+    return Participation.objects.filter(
+        session__programme=programme, session__cancelled=False, status__in=WORKED
+    )
 
 
 def monthly(programme: Programme, until: date) -> list[MonthLine]:
@@ -50,17 +52,29 @@ def monthly(programme: Programme, until: date) -> list[MonthLine]:
             n=Count("id"), hours=Coalesce(Sum("hours"), ZERO), pay=Coalesce(Sum("pay_due"), ZERO)
         )
     }
-    # Persons who reached the minimum, month by month, in one grouped query.
-    per_person = (
-        worked.annotate(month=TruncMonth("session__date"))
-        .values("month", "person_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=programme.min_sessions_per_month)
+
+    # Persons at the minimum, month by month: one query, a subquery per month selecting the
+    # persons whose own count that month reaches the minimum.
+    def at_minimum(first, last):
+        return (
+            worked.filter(session__date__range=(first, last))
+            .values("person_id")
+            .annotate(n=Count("id"))
+            .filter(n__gte=programme.min_sessions_per_month)
+            .values("person_id")
+        )
+
+    reached_counts = worked.aggregate(
+        **{
+            f"m{i}": Count(
+                "person",
+                distinct=True,
+                filter=Q(person__in=at_minimum(*month_bounds(m))),
+            )
+            for i, m in enumerate(months)
+        }
     )
-    reached = {}
-    for row in per_person.values("month").annotate(persons=Count("person_id", distinct=True)):
-        key = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        reached[key] = row["persons"]
+    reached = {m: reached_counts[f"m{i}"] for i, m in enumerate(months)}
     enrolled = Enrolment.objects.filter(programme=programme).aggregate(
         **{
             f"m{i}": Count("person", distinct=True, filter=_overlap_q(*month_bounds(m)))
@@ -99,6 +113,7 @@ def below_minimum(programme: Programme, month: date):
                 "person__participations",
                 filter=Q(
                     person__participations__session__programme=programme,
+                    person__participations__session__cancelled=False,
                     person__participations__session__date__range=(first, last),
                     person__participations__status__in=WORKED,
                 ),
@@ -112,9 +127,9 @@ def below_minimum(programme: Programme, month: date):
 
 def summary(programme: Programme, today: date) -> dict:
     worked = _worked(programme)
-    recorded = Participation.objects.filter(session__programme=programme).exclude(
-        status=Attendance.INVITED
-    )
+    recorded = Participation.objects.filter(
+        session__programme=programme, session__cancelled=False
+    ).exclude(status=Attendance.INVITED)
     attendance = recorded.aggregate(
         total=Count("id"), present=Count("id", filter=Q(status__in=WORKED))
     )

@@ -69,7 +69,10 @@ def awareness_edit(request, pk=None):
             session.created_by = request.user
         session.save()
         keep = persons.filter(pk__in=[c for c in chosen if c.isdigit()])
-        AwarenessAttendance.objects.filter(session=session).exclude(person__in=keep).delete()
+        # Only persons this editor can see are touched: others' attendance stays as it was.
+        AwarenessAttendance.objects.filter(session=session, person__in=persons).exclude(
+            person__in=keep
+        ).delete()
         for person in keep:
             AwarenessAttendance.objects.get_or_create(session=session, person=person)
         record(

@@ -28,7 +28,9 @@ CONTRACT = Perm.CONTRACT_MANAGE
 @login_required
 def contract_list(request):
     orgs = organisations(request, CONTRACT)
-    contracts = Contract.objects.filter(organisation__in=orgs).select_related("person", "session")
+    contracts = Contract.objects.filter(
+        organisation__in=orgs, person__in=Person.objects.visible_to(request.user)
+    ).select_related("person", "session")
     status = request.GET.get("statut")
     if status in Contract.Status.values:
         contracts = contracts.filter(status=status)
@@ -86,11 +88,13 @@ def contract_create(request):
 
 
 def _contract(request, pk):
+    # Team restriction applies to payroll too: a contract of a person one may not see is 404.
     return scoped(
         request,
         Contract.objects.select_related("person", "session__worksite", "organisation"),
         CONTRACT,
         pk=pk,
+        person__in=Person.objects.visible_to(request.user),
     )
 
 
@@ -141,7 +145,7 @@ def payroll_export(request):
         return redirect("activity:contracts")
     month, fmt = form.cleaned_data["month"], form.cleaned_data["format"]
     org = orgs.order_by("pk").first()
-    rows = payroll.month_rows(org, month)
+    rows = payroll.month_rows(org, month, Person.objects.visible_to(request.user))
     record(
         request,
         Action.EXPORT,

@@ -9,14 +9,26 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from activity.models import Enrolment, Participation
 from pathways.models import Assessment, Note, Referral
 from pathways.services.followup import schedule
+from pathways.visibility import OWN_LEVELS
 from people.models import Person, Status
 
 QUIET_DAYS = 30
 
 
-def quiet(persons, today):
-    """Persons followed whose last note, session, referral or assessment is older than 30
-    days (or who have none since registration)."""
+def readable_notes(user) -> Q:
+    """The notes whose date may count as news for this user: those at their levels (a
+    recent health note must not show through a social worker's alert list)."""
+    scope = Q(pk__in=[])
+    for membership in user._memberships_cache():
+        levels = OWN_LEVELS.get(membership.role)
+        if levels:
+            scope |= Q(organisation_id=membership.organisation_id, level__in=levels)
+    return scope
+
+
+def quiet(persons, today, notes_scope: Q):
+    """Persons followed whose last note (of the viewer's levels), session, referral or
+    assessment is older than 30 days (or who have none since registration)."""
     epoch = TruncDate("created_at")
 
     def latest(queryset, field="date"):
@@ -24,7 +36,7 @@ def quiet(persons, today):
         return Coalesce(Subquery(newest, output_field=DateField()), epoch)
 
     last = Greatest(
-        latest(Note.objects),
+        latest(Note.objects.filter(notes_scope)),
         latest(Participation.objects, "session__date"),
         latest(Referral.objects),
         latest(Assessment.objects),

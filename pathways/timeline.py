@@ -6,8 +6,16 @@ from datetime import date
 from django.urls import reverse
 
 from activity.models import AwarenessAttendance, Enrolment, Participation, Payment
-from pathways.models import Assessment, CaseMeeting, Exit, Goal, Referral
+from pathways.models import Assessment, CaseMeeting, Exit, Goal, Referral, Service
 from pathways.services.notes import visible as visible_notes
+from pathways.visibility import Level
+
+HEALTH_SERVICES = [Service.Kind.CSAPA, Service.Kind.WITHDRAWAL, Service.Kind.AFTERCARE]
+OUTCOME_LABELS = {
+    "positive": "Sortie positive",
+    "neutral": "Sortie neutre",
+    "negative": "Sortie négative",
+}
 
 KINDS = [
     ("enrolment", "Inscriptions"),
@@ -21,6 +29,16 @@ KINDS = [
     ("case", "Réunions de synthèse"),
     ("exit", "Sorties"),
 ]
+
+
+def sees_health(access) -> bool:
+    return access.clinical or Level.HEALTH in access.levels
+
+
+def goals_for(person, access):
+    """Health goals are health information: only clinical and health viewers see them."""
+    goals = Goal.objects.filter(person=person)
+    return goals if sees_health(access) else goals.exclude(area=Goal.Area.HEALTH)
 
 
 @dataclass
@@ -110,8 +128,9 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
                     f"{a.get_trend_display()} — santé {a.self_rated_health}/5",
                 )
             )
+    health_ok = sees_health(access)
     if "goal" in wanted:
-        for g in between(Goal.objects.filter(person=person), "created_at__date"):
+        for g in between(goals_for(person, access), "created_at__date"):
             entries.append(
                 Entry(
                     g.created_at.date(),
@@ -121,7 +140,10 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
                 )
             )
     if "referral" in wanted:
-        for r in between(Referral.objects.filter(person=person).select_related("service")):
+        referrals = Referral.objects.filter(person=person).select_related("service")
+        if not health_ok:
+            referrals = referrals.exclude(service__kind__in=HEALTH_SERVICES)
+        for r in between(referrals):
             entries.append(
                 Entry(
                     r.date, "referral", f"Orientation — {r.service.name}", r.get_outcome_display()
@@ -140,6 +162,8 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
             )
     if "exit" in wanted:
         for x in between(Exit.objects.filter(person=person)):
-            entries.append(Entry(x.date, "exit", "Sortie du dispositif", x.get_kind_display()))
+            # The kind may say "hospital" or "death": others see only the outcome.
+            detail = x.get_kind_display() if health_ok else OUTCOME_LABELS[x.outcome]
+            entries.append(Entry(x.date, "exit", "Sortie du dispositif", detail))
     entries.sort(key=lambda e: e.day, reverse=True)
     return entries

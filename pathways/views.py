@@ -131,7 +131,11 @@ def note_edit(request, code, pk):
         else:
             messages.success(request, "Note modifiée ; la version précédente est conservée.")
             return redirect("pathways:timeline", code=person.code)
-    versions = [(v, v.unseal()["text"]) for v in note.versions.select_related("author")]
+    # An earlier version written at a level the viewer lacks stays sealed for them.
+    versions = [
+        (v, v.unseal()["text"])
+        for v in note.versions.filter(level__in=access.levels).select_related("author")
+    ]
     record(request, Action.VIEW, note, organisation=note.organisation, label=person.code)
     return _page(
         request,
@@ -174,7 +178,7 @@ def assessment_add(request, code):
 @require_http_methods(["GET", "POST"])
 def goals(request, code, pk=None):
     person, access = _followed(request, code)
-    goal = get_object_or_404(Goal, person=person, pk=pk) if pk else None
+    goal = get_object_or_404(timeline.goals_for(person, access), pk=pk) if pk else None
     form = GoalForm(
         request.POST or None, instance=goal, initial={"version": goal.version if goal else None}
     )
@@ -202,7 +206,7 @@ def goals(request, code, pk=None):
         form=form,
         goal=goal,
         step_form=step_form,
-        goals=person.goals.prefetch_related("steps"),
+        goals=timeline.goals_for(person, access).prefetch_related("steps"),
     )
 
 

@@ -43,7 +43,9 @@ def alerts(request):
         "pathways/alerts.html",
         {
             "title": "Alertes",
-            "quiet": alert_rules.quiet(persons, today)[:200],
+            "quiet": alert_rules.quiet(persons, today, alert_rules.readable_notes(request.user))[
+                :200
+            ],
             "ending": alert_rules.enrolments_ending(persons, today)[:200],
             "assessments": alert_rules.late_assessments(list(enrolled[:500]), today),
             "quiet_days": alert_rules.QUIET_DAYS,

@@ -25,9 +25,9 @@ OWN_LEVELS = {
     R.COORDINATOR: {Level.TEAM, Level.SOCIAL},
     R.SOCIAL_WORKER: {Level.TEAM, Level.SOCIAL},
     R.HEALTH: {Level.TEAM, Level.HEALTH},
-    R.SUPERVISOR: {Level.TEAM},
     R.OUTREACH: {Level.TEAM},
 }
+# Work supervisors take attendance and pay; they read no follow-up entry (programme rule).
 # Structured follow-up (assessments, complex case): social and health staff, coordination.
 CLINICAL_ROLES = {R.COORDINATOR, R.SOCIAL_WORKER, R.HEALTH}
 # Who writes goals, referrals, exits and shares.

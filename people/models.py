@@ -10,7 +10,8 @@ from core.models import EncryptedRecord
 from people import eligibility
 from people.codes import generate_code
 
-SHARE_ROLES = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.SUPERVISOR, Role.OUTREACH}
+# Partner staff who see a shared file. Work supervisors see only their own organisation's.
+SHARE_ROLES = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.OUTREACH}
 
 
 class Gender(models.TextChoices):

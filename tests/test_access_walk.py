@@ -16,7 +16,7 @@ from tests.factories import OrganisationFactory, TeamFactory, UserFactory, progr
 PUBLIC = "public"
 LOGGED_IN = "logged_in"
 # Follow-up capabilities (pathways.visibility), decided per person rather than per permission.
-FOLLOW = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.SUPERVISOR, Role.OUTREACH}
+FOLLOW = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.OUTREACH}
 CLINICAL = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH}
 WRITER = {Role.COORDINATOR, Role.SOCIAL_WORKER}
 REFERRER = WRITER | {Role.HEALTH, Role.OUTREACH}

@@ -34,29 +34,15 @@ def pay(
         if existing.participation_id != participation.pk:
             raise ValidationError("Ce formulaire de paiement a déjà servi pour une autre séance.")
         return existing, False
-    session = participation.session
-    errors = []
-    if not participation.worked:
-        errors.append(
-            f"{participation.person.code} est noté·e « {participation.get_status_display()} » : "
-            "on ne paie que les personnes présentes."
-        )
-    if amount != participation.pay_due:
-        errors.append(
-            f"Le montant ({amount} €) diffère de la rémunération due ({participation.pay_due} €) :"
-            " corrigez d'abord la rémunération, avec un motif."
-        )
-    if (
-        session.organisation.pay_requires_signed_contract
-        and not Contract.signed_cover(participation.person, session).exists()
-    ):
-        errors.append(
-            "Aucun contrat de travail signé ne couvre cette séance : la paie prépare le contrat, "
-            "puis enregistre sa signature."
-        )
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        # Lock the participation: an attendance change cannot slip in between the checks and
+        # the payment (services.sessions.mark takes the same lock).
+        participation = (
+            Participation.objects.select_for_update()
+            .select_related("session__organisation", "person")
+            .get(pk=participation.pk)
+        )
+        _check_payable(participation, amount)
         slot = participation.payments.filter(kind=Payment.Kind.REVERSAL).count()
         payment = Payment(
             participation=participation,
@@ -79,6 +65,7 @@ def pay(
             if winner is None:
                 raise
             raise AlreadyPaid(winner)
+    session = participation.session
     record(
         request,
         Action.CREATE,
@@ -91,6 +78,33 @@ def pay(
     return payment, True
 
 
+def _check_payable(participation: Participation, amount: Decimal) -> None:
+    session = participation.session
+    errors = []
+    if session.cancelled:
+        errors.append("Cette séance est annulée : elle ne se paie pas.")
+    if not participation.worked:
+        errors.append(
+            f"{participation.person.code} est noté·e « {participation.get_status_display()} » : "
+            "on ne paie que les personnes présentes."
+        )
+    if amount != participation.pay_due:
+        errors.append(
+            f"Le montant ({amount} €) diffère de la rémunération due ({participation.pay_due} €) :"
+            " corrigez d'abord la rémunération, avec un motif."
+        )
+    if (
+        session.organisation.pay_requires_signed_contract
+        and not Contract.signed_cover(participation.person, session).exists()
+    ):
+        errors.append(
+            "Aucun contrat de travail signé ne couvre cette séance : la paie prépare le contrat, "
+            "puis enregistre sa signature."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def reverse(request, payment: Payment, *, key, reason: str) -> Payment:
     reason = reason.strip()
     if payment.kind != Payment.Kind.PAYMENT:
@@ -99,6 +113,8 @@ def reverse(request, payment: Payment, *, key, reason: str) -> Payment:
         raise ValidationError({"reason": "Expliquez l'annulation (10 caractères au moins)."})
     existing = Payment.objects.filter(idempotency_key=key).first()
     if existing:
+        if existing.reverses_id != payment.pk:
+            raise ValidationError("Ce formulaire d'annulation a déjà servi pour un autre paiement.")
         return existing
     reversal = Payment(
         participation=payment.participation,

@@ -32,12 +32,15 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, last
 
 
-def month_rows(organisation, month: date) -> list[list]:
+def month_rows(organisation, month: date, persons) -> list[list]:
+    """One row per person of `persons` (the exporter's scope) who worked that month."""
     first, last = month_bounds(month)
     worked = Participation.objects.filter(
         session__organisation=organisation,
+        session__cancelled=False,
         session__date__range=(first, last),
         status__in=WORKED,
+        person__in=persons,
     )
     per_person = (
         worked.values("person_id", "person__code")

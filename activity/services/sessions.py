@@ -119,6 +119,8 @@ def mark(
     """Record attendance; hours come from the session times unless corrected, pay is
     hours × rate unless adjusted with a written reason."""
     session = participation.session
+    if session.cancelled:
+        raise ValidationError("Cette séance est annulée : on n'y note plus de présence.")
     duration = session.duration_hours
     errors = {}
     if status not in Attendance.values or status == Attendance.INVITED:
@@ -154,7 +156,8 @@ def mark(
             }
         )
     with transaction.atomic():
-        if participation.net_paid() > 0 and (status not in WORKED or pay != participation.pay_due):
+        locked = Participation.objects.select_for_update().get(pk=participation.pk)
+        if locked.net_paid() > 0 and (status not in WORKED or pay != locked.pay_due):
             raise ValidationError(
                 {
                     "status": "Cette personne a déjà été payée pour la séance : annulez d'abord le "

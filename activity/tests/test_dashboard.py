@@ -101,3 +101,54 @@ def test_dashboard_page_and_its_query_count(login, busy, django_assert_max_num_q
     assert (
         f'<strong id="prestations">{indicators.summary(busy, busy.end_date)["prestations"]}' in html
     )
+
+
+def test_minimum_above_one_counts_persons_not_months(world, carrier, users):
+    """Two persons in one month, one with two sessions and one with one: at a minimum of
+    two, one person reached it (a month-level HAVING would say two)."""
+    programme = world["programme"]
+    programme.min_sessions_per_month = 2
+    programme.save()
+    base = world["session"]
+    other = PersonFactory(organisation=carrier, created_by=users["social_worker"])
+    Enrolment.objects.create(
+        programme=programme,
+        person=other,
+        start_date=programme.start_date,
+        created_by=users["coordinator"],
+    )
+    day = base.date.replace(day=1)
+    sessions = [
+        WorkSession.objects.create(
+            organisation=carrier,
+            programme=programme,
+            worksite=base.worksite,
+            supervisor=base.supervisor,
+            date=day + timedelta(days=i),
+            start_time=time(9),
+            end_time=time(10),
+            places=4,
+            hourly_rate=Decimal("10"),
+            created_by=base.created_by,
+        )
+        for i in range(2)
+    ]
+    world["participation"].delete()
+    for s in sessions:
+        Participation.objects.create(
+            session=s, person=world["enrolment"].person, status="present", hours=1, pay_due=10
+        )
+    Participation.objects.create(
+        session=sessions[0], person=other, status="present", hours=1, pay_due=10
+    )
+    line = next(m for m in indicators.monthly(programme, day) if m.month == day)
+    assert line.reached_minimum == 1 and line.prestations == 3
+
+
+def test_cancelled_sessions_do_not_count(world):
+    p = world["participation"]
+    p.status, p.hours, p.pay_due = "present", 3, 30
+    p.save()
+    assert indicators.summary(world["programme"], p.session.date)["prestations"] == 1
+    WorkSession.objects.filter(pk=p.session_id).update(cancelled=True)
+    assert indicators.summary(world["programme"], p.session.date)["prestations"] == 0

@@ -176,7 +176,10 @@ def test_complex_case_flag_and_meetings_are_clinical(login, person):
     )
     html = client.get(url).content.decode()
     assert "Orientation vers lits de sevrage" in html
-    timeline = login("supervisor").get(reverse("pathways:timeline", args=[person.code]))
+    assert (
+        login("supervisor").get(reverse("pathways:timeline", args=[person.code])).status_code == 404
+    )
+    timeline = login("outreach").get(reverse("pathways:timeline", args=[person.code]))
     assert "sevrage" not in timeline.content.decode()
 
 

@@ -25,7 +25,7 @@ def write(client, person, level, text):
 def notes(login, person):
     write(login("health"), person, "health", f"Santé {SECRET}")
     write(login("social_worker"), person, "social", "Social SOCIALTEXT")
-    write(login("supervisor"), person, "team", "Équipe TEAMTEXT")
+    write(login("outreach"), person, "team", "Équipe TEAMTEXT")
     assert Note.objects.count() == 3
     return Note.objects.all()
 
@@ -34,7 +34,7 @@ WHO_SEES = {
     "health": {"HEALTH", "TEAMTEXT"},
     "social_worker": {"SOCIALTEXT", "TEAMTEXT"},
     "coordinator": {"SOCIALTEXT", "TEAMTEXT"},
-    "supervisor": {"TEAMTEXT"},
+    "supervisor": set(),  # work supervisors read no follow-up entry
     "outreach": {"TEAMTEXT"},
     "payroll": set(),
     "org_admin": set(),
@@ -72,6 +72,28 @@ def test_health_note_page_is_404_for_others(login, person, notes):
         assert response.status_code == 404 and SECRET not in response.content.decode()
 
 
+def test_earlier_version_at_a_stricter_level_stays_hidden(login, person):
+    client = login("health")
+    client.post(
+        reverse("pathways:note_add", args=[person.code]),
+        {"date": "2026-01-05", "level": "health", "text": f"Santé {SECRET}"},
+    )
+    note = Note.objects.get()
+    client.post(
+        reverse("pathways:note_edit", args=[person.code, note.pk]),
+        {"date": "2026-01-05", "level": "team", "text": "Rien de médical", "version": 1},
+    )
+    for role in ("outreach", "social_worker", "coordinator"):
+        page = login(role).get(reverse("pathways:note_edit", args=[person.code, note.pk]))
+        assert page.status_code == 200 and SECRET not in page.content.decode()
+    assert (
+        SECRET
+        in login("health")
+        .get(reverse("pathways:note_edit", args=[person.code, note.pk]))
+        .content.decode()
+    )
+
+
 def test_cannot_write_above_own_level(login, person):
     response = write(login("social_worker"), person, "health", "tentative")
     assert response.status_code == 200 and not Note.objects.exists()
@@ -93,7 +115,7 @@ def test_notes_are_encrypted_at_rest(notes):
 
 def test_edit_keeps_versions_and_detects_conflicts(login, person, notes):
     note = notes.get(level="team")
-    client = login("supervisor")
+    client = login("outreach")
     url = reverse("pathways:note_edit", args=[person.code, note.pk])
     base = {"date": "2026-01-05", "level": "team", "version": note.version}
     assert client.post(url, {**base, "text": "Deuxième version"}).status_code == 302
