@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "people",
     "activity",
     "pathways",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("journal/", include("audit.urls")),
     path("programme/", include("activity.urls")),
     path("", include("pathways.urls")),
+    path("comites/", include("reporting.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -97,6 +97,15 @@ REQUIRED = {
     "pathways:alerts": CLINICAL,
     "pathways:services": WRITER,
     "pathways:exit_reason_add": WRITER,
+    "reporting:list": {Role.COORDINATOR, Role.FUNDER},
+    "reporting:calendar": {Role.COORDINATOR},
+    "reporting:dashboard": {Role.COORDINATOR, Role.FUNDER},
+    "reporting:meeting": {Role.COORDINATOR},
+    "reporting:action_add": {Role.COORDINATOR},
+    "reporting:generate": {Role.COORDINATOR},
+    "reporting:action_status": {Role.COORDINATOR},
+    "reporting:report": {Role.COORDINATOR, Role.FUNDER},
+    "reporting:download": {Role.COORDINATOR, Role.FUNDER},
 }
 # Which object a URL's <pk> designates.
 PK_OBJECT = {
@@ -123,6 +132,12 @@ PK_OBJECT = {
     "pathways:goal_step": "goal",
     "pathways:referral_edit": "referral",
     "pathways:share_revoke": "share",
+    "reporting:meeting": "meeting",
+    "reporting:action_add": "meeting",
+    "reporting:generate": "meeting",
+    "reporting:action_status": "action",
+    "reporting:report": "report",
+    "reporting:download": "report",
 }
 PATHWAY_LISTS = {"pathways:alerts", "pathways:services", "pathways:exit_reason_add"}
 PERSON_LEVEL = {
@@ -130,7 +145,9 @@ PERSON_LEVEL = {
     for name in REQUIRED
     if name.startswith("people:") or (name.startswith("pathways:") and name not in PATHWAY_LISTS)
 }
-ACTIVITY_LEVEL = {name for name in REQUIRED if name.startswith("activity:")}
+ACTIVITY_LEVEL = {
+    name for name in REQUIRED if name.startswith("activity:") or name.startswith("reporting:")
+}
 
 
 def all_url_names(patterns=None, namespace=""):
@@ -168,6 +185,7 @@ def _activity_objects(org, users, person):
         recorded_by=users["supervisor"],
     )
     objects.update(_pathway_objects(org, users, person))
+    objects.update(_reporting_objects(objects["programme"], users))
     objects["awareness"] = AwarenessSession.objects.create(
         programme=objects["programme"],
         date=objects["programme"].start_date,
@@ -176,6 +194,36 @@ def _activity_objects(org, users, person):
         created_by=users["coordinator"],
     )
     return objects
+
+
+def _reporting_objects(programme, users):
+    from reporting.models import ActionItem, Meeting, Report
+
+    meeting = Meeting.objects.create(
+        organisation=programme.organisation,
+        programme=programme,
+        kind="cosui",
+        date=programme.start_date,
+    )
+    action = ActionItem.objects.create(
+        meeting=meeting, text="Relancer", owner="X", due_date=programme.start_date
+    )
+    pay = {
+        "key": "pay",
+        "title": "T",
+        "columns": ["M", "H", "P"],
+        "rows": [["01/2026", 1.0, 10.0]],
+        "kind": "amounts",
+        "shares": [],
+    }
+    report = Report.objects.create(
+        meeting=meeting,
+        generated_by=users["coordinator"],
+        period_start=programme.start_date,
+        period_end=programme.start_date,
+        data={"programme": "P", "period": [], "tables": [pay], "free_text": "", "leads": ""},
+    )
+    return {"meeting": meeting, "action": action, "report": report}
 
 
 def _pathway_objects(org, users, person):
@@ -227,6 +275,8 @@ def url_for(name, pattern, world, side):
         kwargs[key] = {
             "code": lambda: objects["person"].code,
             "pk": lambda: objects[PK_OBJECT[name]].pk,
+            "programme_id": lambda: objects["programme"].pk,
+            "fmt": lambda: "pdf",
             "org_id": lambda: world["own"]["person"].organisation_id,
             "team_id": lambda: world["team"].pk,
             "membership_id": lambda: world["membership"].pk,

@@ -1,0 +1,162 @@
+"""Turn a frozen report's tables into what people read: on screen, PDF, ODS, XLSX, CSV.
+`shared=True` (funders, exports marked for sharing) applies small-count suppression."""
+
+import csv
+import io
+
+from reporting.suppression import SECONDARY_MARK, display, suppress
+
+
+def _fmt(value):
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def present(tab: dict, shared: bool, threshold: int) -> dict:
+    """Header and rows of strings (plus a total row for grids), suppressed when shared."""
+    columns = list(tab["columns"]) + [s[0] for s in tab["shares"]]
+    labels = [row[0] for row in tab["rows"]]
+    numbers = [row[1:] for row in tab["rows"]]
+    kind = tab["kind"]
+    if kind == "grid":
+        columns = columns + (["Total"] if len(numbers[0] if numbers else []) > 1 else [])
+    if not shared or kind == "amounts":
+        body = [
+            [label] + [_fmt(v) for v in row] for label, row in zip(labels, numbers, strict=True)
+        ]
+        body = [
+            r + [_share(row, s) for s in tab["shares"]]
+            for r, row in zip(body, numbers, strict=True)
+        ]
+        if kind == "grid" and numbers:
+            body = [
+                r + ([str(sum(n))] if len(n) > 1 else [])
+                for r, n in zip(body, numbers, strict=True)
+            ]
+            totals = [sum(col) for col in zip(*numbers, strict=True)]
+            body.append(
+                ["Total"]
+                + [str(t) for t in totals]
+                + ([str(sum(totals))] if len(totals) > 1 else [])
+            )
+        return {"title": tab["title"], "columns": columns, "rows": body}
+    if kind == "grid":
+        return _present_grid(tab, labels, numbers, columns, threshold)
+    return _present_counts(tab, labels, numbers, columns, threshold)
+
+
+def _share(row, share):
+    _, part, whole = share
+    part, whole = row[part - 1], row[whole - 1]
+    return f"{round(100 * part / whole)} %" if whole else "—"
+
+
+def _present_counts(tab, labels, numbers, columns, threshold):
+    """Independent counts: no totals are published, so hiding small ones is enough; a
+    share is hidden when either of its counts is."""
+    body = []
+    for label, row in zip(labels, numbers, strict=True):
+        shown = [_small(v, threshold) for v in row]
+        for _, part, whole in tab["shares"]:
+            a, b = row[part - 1], row[whole - 1]
+            hidden = _is_small(a, threshold) or _is_small(b, threshold)
+            shown.append(SECONDARY_MARK if hidden else (f"{round(100 * a / b)} %" if b else "—"))
+        body.append([label] + shown)
+    return {"title": tab["title"], "columns": columns, "rows": body}
+
+
+def _is_small(value, threshold):
+    return isinstance(value, int) and 0 < value < threshold
+
+
+def _small(value, threshold):
+    return f"< {threshold}" if _is_small(value, threshold) else _fmt(value)
+
+
+def _present_grid(tab, labels, numbers, columns, threshold):
+    grid = suppress([[int(v) for v in row] for row in numbers], threshold)
+    width = len(numbers[0]) if numbers else 0
+    body = []
+    for r, label in enumerate(labels):
+        row = [display(grid, (r, c), threshold) for c in range(width)]
+        if width > 1:
+            row.append(display(grid, ("row", r), threshold))
+        body.append([label] + row)
+    if numbers:
+        totals = [display(grid, ("col", c), threshold) for c in range(width)]
+        if width > 1:
+            totals.append(display(grid, ("all",), threshold))
+        body.append(["Total"] + totals)
+    return {"title": tab["title"], "columns": columns, "rows": body}
+
+
+def tables(report, shared: bool) -> list[dict]:
+    return [present(t, shared, report.threshold) for t in report.data["tables"]]
+
+
+def to_csv(presented: dict) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(presented["columns"])
+    writer.writerows(presented["rows"])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _sheet_name(title, used):
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28]
+    while name in used:
+        name = name[:26] + f"{len(used)}"
+    used.add(name)
+    return name
+
+
+def to_xlsx(presented_tables: list[dict]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    used = set()
+    for t in presented_tables:
+        sheet = book.create_sheet(_sheet_name(t["title"], used))
+        sheet.append(t["columns"])
+        for row in t["rows"]:
+            sheet.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value: str):
+    """Numbers stay numbers for the spreadsheet; '< 5', 's' and labels stay text."""
+    if value.isdigit():
+        return int(value)
+    return value
+
+
+def to_ods(presented_tables: list[dict]) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    used = set()
+    for t in presented_tables:
+        sheet = Table(name=_sheet_name(t["title"], used))
+        for row in [t["columns"]] + t["rows"]:
+            tr = TableRow()
+            for value in row:
+                value = str(value)
+                if value.isdigit():
+                    cell = TableCell(valuetype="float", value=value)
+                else:
+                    cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+                tr.addElement(cell)
+            sheet.addElement(tr)
+        doc.spreadsheet.addElement(sheet)
+    out = io.BytesIO()
+    doc.write(out)
+    return out.getvalue()

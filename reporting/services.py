@@ -1,0 +1,76 @@
+"""Committee calendar, follow-up actions and frozen reports."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record
+from reporting import figures
+from reporting.models import PROGRAMME_CALENDAR, ActionItem, Meeting, Report, period_for
+from reporting.suppression import MIN_THRESHOLD
+
+
+def create_calendar(request, programme, day_of_month: int = 15) -> list[Meeting]:
+    """COSTRAT in January, COSUI in February, May, August and November, RETEX in December
+    of the programme's first year; dates editable afterwards. Existing meetings are kept."""
+    year = programme.start_date.year
+    created = []
+    with transaction.atomic():
+        for kind, month, months in PROGRAMME_CALENDAR:
+            if Meeting.objects.filter(
+                programme=programme, kind=kind, date__year=year, date__month=month
+            ).exists():
+                continue
+            start, end = period_for(year, months)
+            meeting = Meeting.objects.create(
+                organisation=programme.organisation,
+                programme=programme,
+                kind=kind,
+                date=date(year, month, day_of_month),
+                period_start=start,
+                period_end=end,
+            )
+            meeting.attendee_organisations.set(programme.funders.all())
+            created.append(meeting)
+    record(request, Action.CREATE, programme, label=programme.name, calendar=len(created))
+    return created
+
+
+def carried_actions(meeting: Meeting):
+    """Open actions decided at earlier meetings of the same programme: the agenda's first item."""
+    return ActionItem.objects.filter(
+        meeting__programme=meeting.programme,
+        meeting__date__lt=meeting.date,
+        status__in=[ActionItem.Status.OPEN, ActionItem.Status.ONGOING],
+    ).select_related("meeting")
+
+
+def generate(request, meeting: Meeting, *, threshold: int, free_text: str, leads: str) -> Report:
+    if meeting.programme is None:
+        raise ValidationError("Ce comité n'est rattaché à aucun programme.")
+    if threshold < MIN_THRESHOLD:
+        raise ValidationError({"threshold": f"Le seuil ne peut être inférieur à {MIN_THRESHOLD}."})
+    programme = meeting.programme
+    start = meeting.period_start or programme.start_date
+    end = meeting.period_end or min(programme.end_date, timezone.localdate())
+    data = figures.build(programme, start, end, free_text=free_text, leads=leads)
+    report = Report.objects.create(
+        meeting=meeting,
+        generated_by=request.user,
+        period_start=start,
+        period_end=end,
+        threshold=threshold,
+        data=data,
+    )
+    record(
+        request,
+        Action.CREATE,
+        report,
+        organisation=meeting.organisation,
+        label=str(meeting),
+        checksum=report.checksum,
+    )
+    return report

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("programme/<int:programme_id>/calendrier/", views.calendar, name="calendar"),
+    path("programme/<int:programme_id>/indicateurs/", views.funder_dashboard, name="dashboard"),
+    path("<int:pk>/", views.meeting, name="meeting"),
+    path("<int:pk>/actions/", views.action_add, name="action_add"),
+    path("<int:pk>/rapport/", views.generate, name="generate"),
+    path("actions/<int:pk>/", views.action_status, name="action_status"),
+    path("rapports/<int:pk>/", views.report, name="report"),
+    path("rapports/<int:pk>/<str:fmt>/", views.download, name="download"),
+]
