@@ -155,6 +155,9 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
         },
         list(programme.enrolments.select_related("person").order_by("start_date")),
     )
+    from reporting import demo as reporting_demo
+
+    reporting_demo.load(programme, users[Role.COORDINATOR])
     return True
 
 
