@@ -70,7 +70,7 @@ class OrganisationSettingsForm(SentierModelForm):
 def allowed_roles(organisation: Organisation) -> list[tuple[str, str]]:
     """A funder's organisation holds funders and its administrators; no one else does."""
     if organisation.kind == OrganisationKind.FUNDER:
-        keep = {Role.FUNDER, Role.ORG_ADMIN}
+        keep = {Role.FUNDER, Role.ORG_ADMIN, Role.STEERING_ADMIN}
     else:
         keep = set(Role.values) - {Role.FUNDER}
     return [(value, label) for value, label in Role.choices if value in keep]

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     OUTREACH = "outreach", "Maraude (intervenant·e de rue)"
     FUNDER = "funder", "Financeur (données agrégées)"
     ORG_ADMIN = "org_admin", "Administrateur·rice de la structure"
+    STEERING_ADMIN = "steering_admin", "Administrateur·rice du pilotage du plan"
 
 
 class Perm(models.TextChoices):
@@ -53,10 +54,12 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     R.OUTREACH: frozenset({P.PERSON_VIEW}),
     R.FUNDER: frozenset({P.AGGREGATES}),
     R.ORG_ADMIN: frozenset({P.MANAGE_ORG, P.AUDIT_VIEW}),
+    # Plans hold no personal data: the steering administrator reaches no person.
+    R.STEERING_ADMIN: frozenset({P.AGGREGATES}),
 }
 
 # Every role that can reach a person, an identity or other people's accounts needs TOTP.
-SECOND_FACTOR_ROLES = frozenset(r for r in Role.values if r != R.FUNDER)
+SECOND_FACTOR_ROLES = frozenset(r for r in Role.values if r not in (R.FUNDER, R.STEERING_ADMIN))
 
 
 def roles_with(perm: str) -> list[str]:

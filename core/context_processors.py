@@ -9,7 +9,14 @@ def sentier(request):
         "SITE_CONFIG": SITE,
         "can": {perm.name.lower(): user.has_perm_anywhere(perm) for perm in Perm},
         "nav_ready": user.is_verified() or not user.needs_second_factor(),
+        "plan_reader": _reads_a_plan(user),
     }
+
+
+def _reads_a_plan(user) -> bool:
+    from plan.access import is_admin, readable_plans
+
+    return is_admin(user) or readable_plans(user).exists()
 
 
 class _Site:

@@ -37,6 +37,12 @@ USERS = [
         Role.FUNDER,
     ),
     ("admin@demo.sentier.test", "Alex Administration", CARRIER, Role.ORG_ADMIN),
+    (
+        "pilotage@demo.sentier.test",
+        "Pascale Pilotage",
+        "Préfecture — MILDECA (démo)",
+        Role.STEERING_ADMIN,
+    ),
 ]
 
 NICKNAMES = [
@@ -158,6 +164,9 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
     from reporting import demo as reporting_demo
 
     reporting_demo.load(programme, users[Role.COORDINATOR])
+    from plan import demo as plan_demo
+
+    plan_demo.load(orgs, users)
     return True
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "activity",
     "pathways",
     "reporting",
+    "plan",
 ]
 
 MIDDLEWARE = [

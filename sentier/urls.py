@@ -8,6 +8,7 @@ urlpatterns = [
     path("programme/", include("activity.urls")),
     path("", include("pathways.urls")),
     path("comites/", include("reporting.urls")),
+    path("plan/", include("plan.urls")),
 ]
 
 handler400 = "core.views.bad_request"

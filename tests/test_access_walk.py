@@ -106,6 +106,19 @@ REQUIRED = {
     "reporting:action_status": {Role.COORDINATOR},
     "reporting:report": {Role.COORDINATOR, Role.FUNDER},
     "reporting:download": {Role.COORDINATOR, Role.FUNDER},
+    # The plan holds no personal data: its steering group reads it (tested in plan/tests);
+    # here no role of the carrier is in a steering group, so only its admin reaches it.
+    "plan:list": {Role.STEERING_ADMIN},
+    "plan:dashboard": {Role.STEERING_ADMIN},
+    "plan:tracking": {Role.STEERING_ADMIN},
+    "plan:evaluation": {Role.STEERING_ADMIN},
+    "plan:funding": {Role.STEERING_ADMIN},
+    "plan:copy": {Role.STEERING_ADMIN},
+    "plan:action": {Role.STEERING_ADMIN},
+    "plan:step_status": {Role.STEERING_ADMIN},
+    "plan:blocker_add": {Role.STEERING_ADMIN},
+    "plan:blocker_resolve": {Role.STEERING_ADMIN},
+    "plan:value_add": {Role.STEERING_ADMIN},
 }
 # Which object a URL's <pk> designates.
 PK_OBJECT = {
@@ -138,6 +151,16 @@ PK_OBJECT = {
     "reporting:action_status": "action",
     "reporting:report": "report",
     "reporting:download": "report",
+    "plan:dashboard": "plan",
+    "plan:tracking": "plan",
+    "plan:evaluation": "plan",
+    "plan:funding": "plan",
+    "plan:copy": "plan",
+    "plan:action": "plan_action",
+    "plan:step_status": "plan_step",
+    "plan:blocker_add": "plan_step",
+    "plan:blocker_resolve": "plan_blocker",
+    "plan:value_add": "plan_indicator",
 }
 PATHWAY_LISTS = {"pathways:alerts", "pathways:services", "pathways:exit_reason_add"}
 PERSON_LEVEL = {
@@ -194,6 +217,24 @@ def _activity_objects(org, users, person):
         created_by=users["coordinator"],
     )
     return objects
+
+
+def _plan_objects():
+    from plan.loader import load
+    from plan.models import Blocker, Step
+
+    plan, _ = load()
+    step = Step.objects.filter(action__objective__axis__plan=plan).first()
+    blocker = Blocker.objects.create(
+        step=step, description="Frein", owner="X", raised_on=step.planned_start
+    )
+    return {
+        "plan": plan,
+        "plan_action": step.action,
+        "plan_step": step,
+        "plan_blocker": blocker,
+        "plan_indicator": step.action.indicators.first(),
+    }
 
 
 def _reporting_objects(programme, users):
@@ -265,6 +306,7 @@ def world(carrier, other_org, users, person, foreign_person):
         },
         "team": team,
         "membership": social,
+        "plan": _plan_objects(),
     }
 
 
@@ -274,9 +316,12 @@ def url_for(name, pattern, world, side):
     for key in pattern.pattern.converters:
         kwargs[key] = {
             "code": lambda: objects["person"].code,
-            "pk": lambda: objects[PK_OBJECT[name]].pk,
+            "pk": lambda: (
+                (world["plan"] if name.startswith("plan:") else objects)[PK_OBJECT[name]].pk
+            ),
             "programme_id": lambda: objects["programme"].pk,
             "fmt": lambda: "pdf",
+            "year": lambda: world["plan"]["plan"].start_year,
             "org_id": lambda: world["own"]["person"].organisation_id,
             "team_id": lambda: world["team"].pk,
             "membership_id": lambda: world["membership"].pk,

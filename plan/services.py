@@ -1,0 +1,302 @@
+"""Indicator values (entered with history, or computed by Sentier), the monthly tracking
+table, the yearly evaluation, copying a plan."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from activity.models import Participation, WorkSession
+from activity.models.sessions import WORKED
+from plan.models import (
+    Action,
+    Axis,
+    Blocker,
+    Indicator,
+    IndicatorValue,
+    Objective,
+    Plan,
+    Step,
+    StepStatus,
+)
+
+QUARTER_MONTHS = (1, 4, 7, 10)
+
+
+def period_bounds(indicator: Indicator, start: date) -> tuple[date, date]:
+    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]
+    month = start.month - 1 + months
+    end = date(start.year + month // 12, month % 12 + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def check_period(indicator: Indicator, start: date) -> None:
+    P = Indicator.Periodicity
+    wrong = (
+        start.day != 1
+        or (indicator.periodicity == P.QUARTERLY and start.month not in QUARTER_MONTHS)
+        or (indicator.periodicity == P.YEARLY and start.month != 1)
+    )
+    if wrong:
+        expected = {
+            P.MONTHLY: "le premier jour d'un mois",
+            P.QUARTERLY: "le premier jour d'un trimestre (1er janvier, avril, juillet, octobre)",
+            P.YEARLY: "le 1er janvier",
+        }[indicator.periodicity]
+        raise ValidationError(
+            {
+                "period_start": f"Indicateur {indicator.get_periodicity_display().lower()} : la "
+                f"période commence {expected}."
+            }
+        )
+
+
+def parse_value(indicator: Indicator, raw: str) -> Decimal:
+    U = Indicator.Unit
+    text = (raw or "").strip().replace(",", ".").replace(" ", "")
+    if indicator.unit == U.YES_NO:
+        mapping = {"oui": Decimal(1), "non": Decimal(0), "1": Decimal(1), "0": Decimal(0)}
+        if text.lower() not in mapping:
+            raise ValidationError({"value": "Répondez « oui » ou « non »."})
+        return mapping[text.lower()]
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError({"value": f"« {raw} » n'est pas un nombre."})
+    if not value.is_finite() or value < 0:
+        raise ValidationError({"value": "La valeur doit être un nombre positif ou nul."})
+    if indicator.unit == U.COUNT and value != value.to_integral_value():
+        raise ValidationError({"value": "Un nombre de… se compte en entiers."})
+    if indicator.unit == U.PERCENT and value > 100:
+        raise ValidationError({"value": "Un pourcentage ne dépasse pas 100."})
+    if value >= Decimal("1e12"):
+        raise ValidationError({"value": "Cette valeur est trop grande pour être plausible."})
+    return value
+
+
+def enter_value(request, indicator: Indicator, start: date, raw: str) -> IndicatorValue:
+    if indicator.source != Indicator.Source.ENTERED:
+        raise ValidationError("Ce chiffre est calculé par Sentier : il ne se saisit pas.")
+    check_period(indicator, start)
+    value = parse_value(indicator, raw)
+    return IndicatorValue.objects.create(
+        indicator=indicator, period_start=start, value=value, entered_by=request.user
+    )
+
+
+def computed_value(indicator: Indicator, start: date) -> Decimal | None:
+    first, last = period_bounds(indicator, start)
+    S = Indicator.Source
+    if indicator.source == S.PERSONS_WORKED:
+        n = Participation.objects.filter(
+            status__in=WORKED, session__cancelled=False, session__date__range=(first, last)
+        ).aggregate(n=Count("person", distinct=True))["n"]
+        return Decimal(n)
+    if indicator.source == S.SESSIONS_HELD:
+        return Decimal(
+            WorkSession.objects.filter(cancelled=False, date__range=(first, last)).count()
+        )
+    if indicator.source == S.SYSTEM_EXISTS:
+        return Decimal(1)  # this very system answers
+    return None
+
+
+def value_for(indicator: Indicator, start: date) -> Decimal | None:
+    if indicator.source != Indicator.Source.ENTERED:
+        return computed_value(indicator, start)
+    latest = indicator.values.filter(period_start=start).order_by("-entered_at").first()
+    return latest.value if latest else None
+
+
+def last_periods(indicator: Indicator, today: date) -> tuple[date, date]:
+    """The latest complete period's start and the one before."""
+    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]
+    index = today.year * 12 + today.month - 1
+    current = index - index % months if months != 12 else today.year * 12
+    latest, previous = current - months, current - 2 * months
+    return (date(latest // 12, latest % 12 + 1, 1), date(previous // 12, previous % 12 + 1, 1))
+
+
+def action_status(steps, today) -> str:
+    shown = [s.display_status(today) for s in steps]
+    if "blocked" in shown:
+        return "blocked"
+    if "late" in shown:
+        return "late"
+    if shown and all(s == StepStatus.DONE for s in shown):
+        return "done"
+    if any(s in (StepStatus.IN_PROGRESS, StepStatus.DONE) for s in shown):
+        return "in_progress"
+    return "not_started"
+
+
+STATUS_LABELS = {
+    "not_started": "Pas commencée",
+    "in_progress": "En cours",
+    "done": "Faite",
+    "late": "En retard",
+    "blocked": "Bloquée",
+}
+
+
+def tracking_rows(plan: Plan, today: date) -> list[dict]:
+    """The operational committee's table: every action with its status, steps due, open
+    blockers and latest indicator values against the previous period."""
+    actions = (
+        Action.objects.filter(objective__axis__plan=plan)
+        .select_related("objective__axis")
+        .prefetch_related("steps__blockers", "indicators__values")
+        .order_by("number")
+    )
+    rows = []
+    for action in actions:
+        steps = list(action.steps.all())
+        due = [
+            s
+            for s in steps
+            if s.display_status(today) in ("late", "blocked")
+            or (s.planned_start <= today <= s.planned_end and s.status != StepStatus.DONE)
+        ]
+        blockers = [b for s in steps for b in s.blockers.all() if not b.resolved_on]
+        figures = []
+        for indicator in action.indicators.all():
+            latest, previous = last_periods(indicator, today)
+            figures.append(
+                (indicator, value_for(indicator, latest), value_for(indicator, previous))
+            )
+        rows.append(
+            {
+                "action": action,
+                "status": action_status(steps, today),
+                "due": due,
+                "blockers": blockers,
+                "figures": figures,
+            }
+        )
+    return rows
+
+
+def presented_table(plan: Plan, today: date) -> dict:
+    """The tracking table as plain text cells, for PDF, ODS and XLSX."""
+    body = []
+    for row in tracking_rows(plan, today):
+        figures = "; ".join(
+            f"{i.name} : {_fmt(v)} (avant : {_fmt(p)})" for i, v, p in row["figures"]
+        )
+        body.append(
+            [
+                str(row["action"].number),
+                row["action"].title,
+                STATUS_LABELS[row["status"]],
+                "; ".join(f"{s.text} ({s.period_label or 'sans date'})" for s in row["due"]),
+                "; ".join(f"{b.description} — {b.owner}" for b in row["blockers"]),
+                figures,
+            ]
+        )
+    return {
+        "title": f"Tableau de suivi au {today:%d/%m/%Y}",
+        "columns": [
+            "Action",
+            "Intitulé",
+            "État",
+            "Étapes dues",
+            "Freins ouverts",
+            "Indicateurs (dernière période, précédente)",
+        ],
+        "rows": body,
+    }
+
+
+def _fmt(value):
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def evaluation(plan: Plan, year: int) -> list[dict]:
+    """Per axis, for the strategic committee: steps planned in the year and done, blocked,
+    late; blockers raised and lifted."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    result = []
+    for axis in Axis.objects.filter(plan=plan).prefetch_related("objectives__actions"):
+        steps = Step.objects.filter(action__objective__axis=axis, planned_end__range=(first, last))
+        figures = steps.aggregate(
+            planned=Count("id"),
+            done=Count("id", filter=Q(status=StepStatus.DONE)),
+            blocked=Count("id", filter=Q(status=StepStatus.BLOCKED)),
+            late=Count(
+                "id",
+                filter=~Q(status__in=[StepStatus.DONE, StepStatus.BLOCKED])
+                & Q(planned_end__lt=min(last, date.today())),
+            ),
+        )
+        blockers = Blocker.objects.filter(step__action__objective__axis=axis)
+        figures["raised"] = blockers.filter(raised_on__range=(first, last)).count()
+        figures["lifted"] = blockers.filter(resolved_on__range=(first, last)).count()
+        result.append({"axis": axis, **figures})
+    return result
+
+
+def progress(plan: Plan) -> list[dict]:
+    """Share of steps done per objective, by the database."""
+    rows = (
+        Objective.objects.filter(axis__plan=plan)
+        .annotate(
+            total=Count("actions__steps"),
+            done=Count("actions__steps", filter=Q(actions__steps__status=StepStatus.DONE)),
+        )
+        .order_by("axis__number", "number")
+    )
+    return [
+        {
+            "objective": o,
+            "total": o.total,
+            "done": o.done,
+            "pct": round(100 * o.done / o.total) if o.total else 0,
+        }
+        for o in rows
+    ]
+
+
+@transaction.atomic
+def copy_plan(source: Plan, *, name: str, start_year: int, end_year: int, actions) -> Plan:
+    """A new plan (e.g. 'étape 2') with the chosen actions of an earlier one: their axes,
+    objectives, texts and indicator definitions; steps and values start afresh."""
+    new = Plan.objects.create(
+        name=name, start_year=start_year, end_year=end_year, source=f"Repris de : {source.name}"
+    )
+    new.organisations.set(source.organisations.all())
+    new.funders.set(source.funders.all())
+    axes, objectives = {}, {}
+    for action in actions.select_related("objective__axis").order_by("number"):
+        old_axis, old_obj = action.objective.axis, action.objective
+        if old_axis.pk not in axes:
+            axes[old_axis.pk] = Axis.objects.create(
+                plan=new, number=old_axis.number, title=old_axis.title
+            )
+        if old_obj.pk not in objectives:
+            objectives[old_obj.pk] = Objective.objects.create(
+                axis=axes[old_axis.pk], number=old_obj.number, title=old_obj.title
+            )
+        copy = Action.objects.create(
+            objective=objectives[old_obj.pk],
+            number=action.number,
+            title=action.title,
+            objective_text=action.objective_text,
+            pilots_funders=action.pilots_funders,
+            operators=action.operators,
+            copied_from=action,
+        )
+        copy.editors.set(action.editors.all())
+        for indicator in action.indicators.all():
+            Indicator.objects.create(
+                action=copy,
+                name=indicator.name,
+                unit=indicator.unit,
+                periodicity=indicator.periodicity,
+                responsible=indicator.responsible,
+                source=indicator.source,
+            )
+    return new
