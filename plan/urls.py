@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/evaluation/<int:year>/", views.evaluation, name="evaluation"),
     path("<int:pk>/financements/", views.funding, name="funding"),
     path("<int:pk>/copier/", views.copy, name="copy"),
+    path("<int:pk>/comites/", views.meeting_add, name="meeting_add"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("etapes/<int:pk>/etat/", views.step_status, name="step_status"),
     path("etapes/<int:pk>/freins/", views.blocker_add, name="blocker_add"),

@@ -81,6 +81,8 @@ def dashboard(request, pk):
             "labels": services.STATUS_LABELS,
             "today": today,
             "admin": access.is_admin(request.user),
+            "meetings": plan.meetings.order_by("-date")[:24],
+            "meeting_form": MeetingCreateForm(initial={"date": today, "kind": "operational"}),
         },
     )
 
@@ -275,6 +277,40 @@ def value_add(request, pk):
                 request, "Valeur enregistrée ; les précédentes restent dans l'historique."
             )
     return redirect("plan:action", pk=indicator.action_id)
+
+
+class MeetingCreateForm(SentierForm):
+    kind = forms.ChoiceField(
+        label="Comité",
+        choices=[
+            ("operational", "Comité opérationnel (mensuel)"),
+            ("technical", "Comité technique (mensuel)"),
+            ("strategic", "Comité stratégique (au moins annuel)"),
+        ],
+    )
+    date = forms.DateField(label="Date", widget=DateInput())
+
+
+@login_required
+@require_POST
+def meeting_add(request, pk):
+    """Plan committees reuse the committees' meeting: agenda, minutes, decisions carried."""
+    from reporting.models import Meeting
+
+    if not access.is_admin(request.user):
+        raise Http404
+    plan = access.readable_plan(request.user, pk)
+    form = MeetingCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez le comité et une date valide.")
+        return redirect("plan:dashboard", pk=plan.pk)
+    org = next(
+        m.organisation for m in request.user._memberships_cache() if m.role == "steering_admin"
+    )
+    meeting = Meeting.objects.create(organisation=org, plan=plan, **form.cleaned_data)
+    meeting.attendee_organisations.set(plan.organisations.all())
+    record(request, AuditAction.CREATE, meeting, label=str(meeting))
+    return redirect("reporting:meeting", pk=meeting.pk)
 
 
 @login_required

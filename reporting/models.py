@@ -12,6 +12,7 @@ class MeetingKind(models.TextChoices):
     RETEX = "retex", "Retour d'expérience (RETEX)"
     OPERATIONAL = "operational", "Comité opérationnel"
     TECHNICAL = "technical", "Comité technique"
+    STRATEGIC = "strategic", "Comité stratégique du plan"
 
 
 # The call for projects' calendar: launch in January, follow-up every quarter, review in
@@ -36,6 +37,9 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="meetings",
+    )
+    plan = models.ForeignKey(
+        "plan.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
     )
     kind = models.CharField("comité", max_length=12, choices=MeetingKind.choices)
     date = models.DateField("date")

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import Action
@@ -40,9 +41,14 @@ def create_calendar(request, programme, day_of_month: int = 15) -> list[Meeting]
 
 
 def carried_actions(meeting: Meeting):
-    """Open actions decided at earlier meetings of the same programme: the agenda's first item."""
+    """Open actions decided at earlier meetings of the same programme (or plan): the
+    agenda's first item."""
+    if meeting.programme_id:
+        same_series = Q(meeting__programme=meeting.programme)
+    else:
+        same_series = Q(meeting__plan=meeting.plan)
     return ActionItem.objects.filter(
-        meeting__programme=meeting.programme,
+        same_series,
         meeting__date__lt=meeting.date,
         status__in=[ActionItem.Status.OPEN, ActionItem.Status.ONGOING],
     ).select_related("meeting")

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,9 +50,14 @@ def calendar(request, programme_id):
 
 
 def _managed_meeting(request, pk):
-    return get_object_or_404(
-        Meeting.objects.filter(programme__in=access.managed_programmes(request.user)), pk=pk
-    )
+    """A programme's committee for its coordinators; a plan's committee for the steering
+    administrators."""
+    from plan.access import is_admin
+
+    scope = Q(programme__in=access.managed_programmes(request.user))
+    if is_admin(request.user):
+        scope |= Q(plan__isnull=False)
+    return get_object_or_404(Meeting.objects.filter(scope), pk=pk)
 
 
 @login_required
@@ -118,10 +123,8 @@ def action_add(request, pk):
 @login_required
 @require_POST
 def action_status(request, pk):
-    item = get_object_or_404(
-        ActionItem.objects.filter(meeting__programme__in=access.managed_programmes(request.user)),
-        pk=pk,
-    )
+    item = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
+    _managed_meeting(request, item.meeting_id)
     status = request.POST.get("status")
     if status in ActionItem.Status.values:
         item.status = status

@@ -15,9 +15,10 @@ from plan.periods import parse
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-SEED = (
-    Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_5e15aee817de7bc1.txt"
-).read_text(encoding="utf-8")
+# The protocol as published (a copy of shared/seeds/001_…, kept beside its transcription).
+SEED = (Path(__file__).resolve().parents[1] / "data" / "protocole_plan_crack_2019.txt").read_text(
+    encoding="utf-8"
+)
 
 
 @pytest.fixture
@@ -210,3 +211,29 @@ def test_yearly_evaluation_per_axis(plan, login, funder_org):
     first = page.context["axes"][0]
     assert first["done"] >= 1 and first["planned"] >= first["done"]
     assert login("funder").get(reverse("plan:evaluation", args=[plan.pk, 1990])).status_code == 404
+
+
+def test_plan_committees_reuse_meetings_and_carry_decisions(plan, login):
+    from reporting.models import ActionItem, Meeting
+
+    client = login("steering_admin")
+    client.post(
+        reverse("plan:meeting_add", args=[plan.pk]), {"kind": "operational", "date": "2019-06-05"}
+    )
+    client.post(
+        reverse("plan:meeting_add", args=[plan.pk]), {"kind": "operational", "date": "2019-07-03"}
+    )
+    june, july = Meeting.objects.filter(plan=plan).order_by("date")
+    client.post(
+        reverse("reporting:action_add", args=[june.pk]),
+        {
+            "text": "Relancer le bailleur",
+            "owner": "Ville de Paris",
+            "due_date": "2019-07-01",
+            "status": "open",
+        },
+    )
+    assert ActionItem.objects.filter(meeting=june).count() == 1
+    page = client.get(reverse("reporting:meeting", args=[july.pk])).content.decode()
+    assert "Relancer le bailleur" in page and "Tableau de suivi mensuel" in page
+    assert login("coordinator").get(reverse("reporting:meeting", args=[july.pk])).status_code == 404
