@@ -110,6 +110,33 @@ def value_for(indicator: Indicator, start: date) -> Decimal | None:
     return latest.value if latest else None
 
 
+def series(indicator: Indicator, plan: Plan) -> list[tuple[date, Decimal]]:
+    """The indicator over the plan's years: latest entry per period, or computed figures."""
+    if indicator.source != Indicator.Source.ENTERED:
+        starts = [date(y, 1, 1) for y in range(plan.start_year, plan.end_year + 1)]
+        return [(s, computed_value(indicator, s)) for s in starts]
+    latest = {}
+    for row in indicator.values.order_by("period_start", "entered_at"):
+        latest[row.period_start] = row.value  # later entries correct earlier ones
+    return sorted(latest.items())
+
+
+def followed_indicators(plan: Plan):
+    """Indicators with figures: entered at least once, or computed by Sentier."""
+    return (
+        Indicator.objects.filter(action__objective__axis__plan=plan)
+        .filter(Q(values__isnull=False) | ~Q(source=Indicator.Source.ENTERED))
+        .select_related("action")
+        .distinct()
+        .order_by("action__number", "pk")
+    )
+
+
+def chart(points) -> list[dict]:
+    peak = max([v for _, v in points] + [Decimal(1)])
+    return [{"period": p, "value": v, "width": int(200 * v / peak)} for p, v in points]
+
+
 def last_periods(indicator: Indicator, today: date) -> tuple[date, date]:
     """The latest complete period's start and the one before."""
     months = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]

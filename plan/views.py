@@ -82,6 +82,10 @@ def dashboard(request, pk):
             "today": today,
             "admin": access.is_admin(request.user),
             "meetings": plan.meetings.order_by("-date")[:24],
+            "charts": [
+                (i, services.chart(services.series(i, plan)))
+                for i in services.followed_indicators(plan)
+            ],
             "meeting_form": MeetingCreateForm(initial={"date": today, "kind": "operational"}),
         },
     )
@@ -174,6 +178,7 @@ def action_detail(request, pk):
     for indicator in action.indicators.all():
         latest, previous = services.last_periods(indicator, today)
         history = indicator.values.select_related("entered_by").order_by("-entered_at")
+        indicator.chart = services.chart(services.series(indicator, action.objective.axis.plan))
         indicators.append(
             (
                 indicator,

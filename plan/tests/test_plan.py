@@ -237,3 +237,16 @@ def test_plan_committees_reuse_meetings_and_carry_decisions(plan, login):
     page = client.get(reverse("reporting:meeting", args=[july.pk])).content.decode()
     assert "Relancer le bailleur" in page and "Tableau de suivi mensuel" in page
     assert login("coordinator").get(reverse("reporting:meeting", args=[july.pk])).status_code == 404
+
+
+def test_dashboard_charts_show_the_latest_value_per_period(pilot, plan):
+    client, action = pilot
+    indicator = action.indicators.first()
+    url = reverse("plan:value_add", args=[indicator.pk])
+    client.post(url, {"period_start": "2019-01-01", "value": "10"})
+    client.post(url, {"period_start": "2019-01-01", "value": "12"})  # correction
+    client.post(url, {"period_start": "2020-01-01", "value": "20"})
+    page = client.get(reverse("plan:dashboard", args=[plan.pk]))
+    charts = dict(page.context["charts"])
+    points = [(p["period"].year, p["value"]) for p in charts[indicator]]
+    assert points == [(2019, 12), (2020, 20)]
