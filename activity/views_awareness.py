@@ -19,6 +19,7 @@ from activity.models import (
 from activity.views_programme import form_page
 from audit.models import Action
 from audit.services import record
+from core.vocabulary import add_term
 from people.models import Person
 
 MANAGE = Perm.PROGRAMME_MANAGE
@@ -100,16 +101,7 @@ def awareness_edit(request, pk=None):
 @require_POST
 def alternative_kind_add(request):
     org = single_organisation(request, MANAGE)
-    name = request.POST.get("name", "").strip()
-    if not name or len(name) > 80:
-        messages.error(request, "Saisissez le nom du type d'activité (80 caractères au plus).")
-    elif AlternativeKind.objects.filter(
-        Q(organisation=org) | Q(organisation__isnull=True), name__iexact=name
-    ).exists():
-        messages.error(request, f"Le type « {name} » existe déjà.")
-    else:
-        AlternativeKind.objects.create(organisation=org, name=name)
-        messages.success(request, f"Type « {name} » ajouté.")
+    add_term(request, AlternativeKind, org, request.POST.get("name"), noun="type d'activité")
     return redirect("activity:awareness")
 
 

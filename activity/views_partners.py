@@ -14,6 +14,7 @@ from activity.models import Domain, Partner, Worksite
 from activity.views_programme import form_page
 from audit.models import Action
 from audit.services import record
+from core.vocabulary import add_term
 
 MANAGE = Perm.PROGRAMME_MANAGE
 
@@ -142,17 +143,5 @@ def worksite_edit(request, pk=None):
 @require_POST
 def domain_add(request):
     org = single_organisation(request, MANAGE)
-    form = DomainForm(request.POST)
-    form.instance.organisation = org
-    if form.is_valid():
-        name = form.cleaned_data["name"].strip()
-        if Domain.objects.filter(
-            Q(organisation=org) | Q(organisation__isnull=True), name__iexact=name
-        ).exists():
-            messages.error(request, f"Le domaine « {name} » existe déjà.")
-        else:
-            Domain.objects.create(organisation=org, name=name)
-            messages.success(request, f"Domaine « {name} » ajouté.")
-    else:
-        messages.error(request, "Saisissez le nom du domaine (80 caractères au plus).")
+    add_term(request, Domain, org, request.POST.get("name"), noun="nom du domaine")
     return redirect("activity:worksites")

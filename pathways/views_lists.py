@@ -13,6 +13,7 @@ from accounts.models import Organisation
 from activity.models import Enrolment
 from audit.models import Action
 from audit.services import record
+from core.vocabulary import add_term
 from pathways import alerts as alert_rules
 from pathways.forms import ServiceForm
 from pathways.models import ExitReason, Service
@@ -57,17 +58,7 @@ def alerts(request):
 @require_POST
 def exit_reason_add(request):
     org = _orgs(request, WRITER_ROLES).order_by("pk").first()
-    name = request.POST.get("name", "").strip()
-    if not name or len(name) > 120:
-        messages.error(request, "Saisissez le motif (120 caractères au plus).")
-    elif ExitReason.objects.filter(
-        Q(organisation=org) | Q(organisation__isnull=True), name__iexact=name
-    ).exists():
-        messages.error(request, f"Le motif « {name} » existe déjà.")
-    else:
-        reason = ExitReason.objects.create(organisation=org, name=name)
-        record(request, Action.CREATE, reason, organisation=org, label=name)
-        messages.success(request, f"Motif « {name} » ajouté.")
+    add_term(request, ExitReason, org, request.POST.get("name"), noun="motif de sortie")
     return redirect("pathways:services")
 
 
