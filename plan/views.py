@@ -166,6 +166,7 @@ def funding(request, pk):
             "plan": plan,
             "commitments": commitments,
             "totals": totals,
+            "admin": access.is_admin(request.user),
         },
     )
 
@@ -198,6 +199,7 @@ def action_detail(request, pk):
             "today": today,
             "steps": action.steps.prefetch_related("blockers"),
             "can_edit": access.can_edit(request.user, action),
+            "admin": access.is_admin(request.user),
             "statuses": StepStatus.choices,
             "blocker_form": BlockerForm(),
             "value_form": ValueForm(),

@@ -250,3 +250,58 @@ def test_dashboard_charts_show_the_latest_value_per_period(pilot, plan):
     charts = dict(page.context["charts"])
     points = [(p["period"].year, p["value"]) for p in charts[indicator]]
     assert points == [(2019, 12), (2020, 20)]
+
+
+def test_steering_admin_edits_everything(plan, login):
+    from plan.models import FundingCommitment
+
+    ars = OrganisationFactory(name="ARS Île-de-France (démo)")
+    client = login("steering_admin")
+    action = Action.objects.get(objective__axis__plan=plan, number=7)
+    response = client.post(
+        reverse("plan:action_edit", args=[action.pk]),
+        {
+            "title": action.title,
+            "objective_text": action.objective_text,
+            "pilots_funders": action.pilots_funders,
+            "operators": action.operators,
+            "editors": [ars.pk],
+        },
+    )
+    assert response.status_code == 302 and list(action.editors.all()) == [ars]
+    indicator = action.indicators.first()
+    client.post(
+        reverse("plan:indicator_edit", args=[action.pk, indicator.pk]),
+        {
+            "name": indicator.name,
+            "unit": "yes_no",
+            "periodicity": "quarterly",
+            "responsible": ars.pk,
+        },
+    )
+    indicator.refresh_from_db()
+    assert indicator.periodicity == "quarterly" and indicator.responsible == ars
+    client.post(
+        reverse("plan:step_add", args=[action.pk]),
+        {
+            "period_label": "2021",
+            "planned_start": "2021-01-01",
+            "planned_end": "2021-12-31",
+            "text": "Généralisation",
+        },
+    )
+    assert action.steps.filter(text="Généralisation").exists()
+    client.post(
+        reverse("plan:funding_add", args=[plan.pk]),
+        {
+            "funder": "ARS",
+            "year": 2021,
+            "action": action.pk,
+            "amount": "50000",
+            "label": "SI",
+        },
+    )
+    assert FundingCommitment.objects.filter(year=2021, action=action).exists()
+    assert (
+        login("coordinator").get(reverse("plan:action_edit", args=[action.pk])).status_code == 404
+    )
