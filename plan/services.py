@@ -137,6 +137,11 @@ def chart(points) -> list[dict]:
     return [{"period": p, "value": v, "width": int(200 * v / peak)} for p, v in points]
 
 
+def reference_day(plan: Plan, today: date) -> date:
+    """Figures are read as of today, or as of the plan's end once it is over."""
+    return min(today, date(plan.end_year + 1, 1, 1))
+
+
 def last_periods(indicator: Indicator, today: date) -> tuple[date, date]:
     """The latest complete period's start and the one before."""
     months = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]
@@ -189,7 +194,7 @@ def tracking_rows(plan: Plan, today: date) -> list[dict]:
         blockers = [b for s in steps for b in s.blockers.all() if not b.resolved_on]
         figures = []
         for indicator in action.indicators.all():
-            latest, previous = last_periods(indicator, today)
+            latest, previous = last_periods(indicator, reference_day(plan, today))
             figures.append(
                 (indicator, value_for(indicator, latest), value_for(indicator, previous))
             )

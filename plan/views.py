@@ -177,7 +177,9 @@ def action_detail(request, pk):
     today = timezone.localdate()
     indicators = []
     for indicator in action.indicators.all():
-        latest, previous = services.last_periods(indicator, today)
+        latest, previous = services.last_periods(
+            indicator, services.reference_day(action.objective.axis.plan, today)
+        )
         history = indicator.values.select_related("entered_by").order_by("-entered_at")
         indicator.chart = services.chart(services.series(indicator, action.objective.axis.plan))
         indicators.append(

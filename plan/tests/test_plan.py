@@ -305,3 +305,19 @@ def test_steering_admin_edits_everything(plan, login):
     assert (
         login("coordinator").get(reverse("plan:action_edit", args=[action.pk])).status_code == 404
     )
+
+
+def test_a_finished_plan_is_read_as_of_its_end(plan):
+    from plan.models import IndicatorValue
+
+    indicator = Action.objects.get(objective__axis__plan=plan, number=1).indicators.first()
+    user = UserFactory()
+    for year, value in ((2020, 5), (2021, 8)):
+        IndicatorValue.objects.create(
+            indicator=indicator, period_start=date(year, 1, 1), value=value, entered_by=user
+        )
+    row = next(
+        r for r in services.tracking_rows(plan, date(2026, 11, 22)) if r["action"].number == 1
+    )
+    figures = {i.pk: (v, p) for i, v, p in row["figures"]}
+    assert figures[indicator.pk] == (8, 5)
