@@ -30,7 +30,7 @@ def contract_list(request):
     orgs = organisations(request, CONTRACT)
     contracts = Contract.objects.filter(
         organisation__in=orgs, person__in=Person.objects.visible_to(request.user)
-    ).select_related("person", "session")
+    ).select_related("person", "session__worksite")
     status = request.GET.get("statut")
     if status in Contract.Status.values:
         contracts = contracts.filter(status=status)

@@ -48,7 +48,9 @@ def alerts(request):
                 :200
             ],
             "ending": alert_rules.enrolments_ending(persons, today)[:200],
-            "assessments": alert_rules.late_assessments(list(enrolled[:500]), today),
+            "assessments": alert_rules.late_assessments(
+                list(enrolled.prefetch_related("exits", "enrolments", "assessments")[:500]), today
+            ),
             "quiet_days": alert_rules.QUIET_DAYS,
         },
     )

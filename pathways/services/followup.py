@@ -39,17 +39,20 @@ def add_months(day: date, months: int) -> date:
 
 
 def cycle(person) -> int:
-    return person.exits.count() + 1
+    # .all() so that a prefetched list serves (the alerts page prefetches for many persons).
+    return len(person.exits.all()) + 1
 
 
 def pathway_start(person) -> date | None:
     """Start of the current pathway: the first enrolment since the last exit."""
-    last_exit = person.exits.order_by("-date").first()
-    enrolments = Enrolment.objects.filter(person=person)
-    if last_exit:
-        enrolments = enrolments.filter(start_date__gt=last_exit.date)
-    first = enrolments.order_by("start_date").first()
-    return first.start_date if first else None
+    exits = [x.date for x in person.exits.all()]
+    last_exit = max(exits) if exits else None
+    starts = [
+        e.start_date
+        for e in person.enrolments.all()
+        if last_exit is None or e.start_date > last_exit
+    ]
+    return min(starts) if starts else None
 
 
 def schedule(person, today: date) -> list[dict]:
@@ -57,7 +60,8 @@ def schedule(person, today: date) -> list[dict]:
     start = pathway_start(person)
     if start is None:
         return []
-    done = {a.kind: a for a in person.assessments.filter(cycle=cycle(person))}
+    current = cycle(person)
+    done = {a.kind: a for a in person.assessments.all() if a.cycle == current}
     rows = []
     for kind, months in DUE_MONTHS.items():
         due = add_months(start, months)
