@@ -50,7 +50,6 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
         .count()
     )
     months = [m for m in indicators.monthly(programme, end) if start <= m.month <= end]
-    person_months = sum(m.enrolled for m in months)
     tables = [
         table(
             "targets",
@@ -60,7 +59,6 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
                 ["Bénéficiaires inscrits", enrolled, programme.target_persons],
                 ["Prestations sur la période", worked.count(), None],
                 ["Prestations depuis le début", cumulative, programme.target_sessions],
-                ["Personnes × mois inscrits sur la période", person_months, None],
             ],
             "counts",
         ),

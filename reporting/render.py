@@ -55,14 +55,17 @@ def _share(row, share):
 
 
 def _present_counts(tab, labels, numbers, columns, threshold):
-    """Independent counts: no totals are published, so hiding small ones is enough; a
-    share is hidden when either of its counts is."""
+    """Counts without published totals: small ones are hidden; a part is hidden too when its
+    whole minus it is small (the difference would be a small count), and a share is hidden
+    when either of its counts is."""
     body = []
     for label, row in zip(labels, numbers, strict=True):
         shown = [_small(v, threshold) for v in row]
         for _, part, whole in tab["shares"]:
             a, b = row[part - 1], row[whole - 1]
-            hidden = _is_small(a, threshold) or _is_small(b, threshold)
+            if _is_small(b - a, threshold) and not _is_small(a, threshold):
+                shown[part - 1] = SECONDARY_MARK
+            hidden = shown[part - 1] != _fmt(a) or _is_small(b, threshold)
             shown.append(SECONDARY_MARK if hidden else (f"{round(100 * a / b)} %" if b else "—"))
         body.append([label] + shown)
     return {"title": tab["title"], "columns": columns, "rows": body}
@@ -94,7 +97,44 @@ def _present_grid(tab, labels, numbers, columns, threshold):
 
 
 def tables(report, shared: bool) -> list[dict]:
-    return [present(t, shared, report.threshold) for t in report.data["tables"]]
+    return present_all(report.data["tables"], shared, report.threshold)
+
+
+def present_all(raw_tables: list[dict], shared: bool, threshold: int) -> list[dict]:
+    presented = [present(t, shared, threshold) for t in raw_tables]
+    if shared:
+        _cross_table(raw_tables, presented, threshold)
+    return presented
+
+
+def _cross_table(raw_tables, presented, threshold):
+    """Figures that another table would let a reader recompute: the period's prestations
+    (the sum of the monthly ones) and each month's hours and pay (proportional to its
+    prestations) are hidden wherever a monthly prestation count is."""
+    keys = [t["key"] for t in raw_tables]
+    if "coverage" not in keys:
+        return
+    coverage = presented[keys.index("coverage")]
+    hidden_months = {
+        row[0]
+        for row in coverage["rows"]
+        if row[3] != _fmt_raw(raw_tables, keys.index("coverage"), row[0])
+    }
+    if not hidden_months:
+        return
+    if "targets" in keys:
+        for row in presented[keys.index("targets")]["rows"]:
+            if row[0] == "Prestations sur la période":
+                row[1] = SECONDARY_MARK
+    if "pay" in keys:
+        for row in presented[keys.index("pay")]["rows"]:
+            if row[0] in hidden_months:
+                row[1:] = [SECONDARY_MARK] * (len(row) - 1)
+
+
+def _fmt_raw(raw_tables, index, month):
+    row = next(r for r in raw_tables[index]["rows"] if r[0] == month)
+    return _fmt(row[3])
 
 
 def to_csv(presented: dict) -> bytes:

@@ -1,11 +1,14 @@
 """Small-count suppression for tables published outside the team (funders, shared exports).
 
 A count between 1 and threshold-1 is shown as "< threshold" (primary suppression). Then,
-as long as the published cells and totals let anyone recompute a hidden count exactly (the
-hidden cells are unknowns of the linear system "each row and each column adds up to its
-total"), one more published count is hidden beside it (secondary suppression), smallest
-first. A hidden value is recomputable exactly when its unit vector lies in the row space of
-that system, which is checked with exact rational arithmetic.
+as long as a reader could pin a hidden count down exactly, one more published count is
+hidden beside it (secondary suppression), smallest first. A reader knows every published
+cell and total, that rows and columns add up, that a "< t" cell lies in 1..t-1 and that an
+"s" cell is 0 or at least t (else it would read "< t"). Two audits, cheap first:
+- linear: the hidden cell's unit vector lies in the row space of the equations (exact
+  rational arithmetic) — determined whatever the bounds;
+- integer: the smallest and largest values the hidden cell can take under the equations and
+  those bounds (a mixed-integer programme, scipy/HiGHS) coincide.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +26,9 @@ class Grid:
     cells: list[list[int]]
     hidden: set = field(default_factory=set)
     primary: set = field(default_factory=set)
+    # Everything hidden and the "< t" marks alone would still tell the values: the table
+    # is not published at all.
+    withheld: bool = False
 
     @property
     def row_totals(self):
@@ -106,6 +112,56 @@ def recoverable(grid: Grid) -> list:
     return found
 
 
+def pinned(grid: Grid, threshold: int) -> list:
+    """Hidden positions whose value the bounds and equations leave no choice for."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    positions = grid.positions()
+    index = {pos: i for i, pos in enumerate(positions)}
+    secondary = [pos for pos in positions if pos in grid.hidden and pos not in grid.primary]
+    n = len(positions) + len(secondary)  # one binary per secondary cell: 0 or >= threshold
+    big = max(grid.total, threshold) * 4 + 1
+    lower, upper = np.zeros(n), np.zeros(n)
+    for pos, i in index.items():
+        if pos not in grid.hidden:
+            lower[i] = upper[i] = grid.value(pos)
+        elif pos in grid.primary:
+            lower[i], upper[i] = 1, threshold - 1
+        else:
+            lower[i], upper[i] = 0, big
+    rows, lo, hi = [], [], []
+    for members, total in grid.equations():
+        row = np.zeros(n)
+        for pos in members:
+            row[index[pos]] += 1
+        row[index[total]] -= 1
+        rows.append(row)
+        lo.append(0)
+        hi.append(0)
+    for k, pos in enumerate(secondary):
+        b = len(positions) + k
+        lower[b], upper[b] = 0, 1
+        floor = np.zeros(n)  # x - t*b >= 0
+        floor[index[pos]], floor[b] = 1, -threshold
+        ceiling = np.zeros(n)  # x - big*b <= 0
+        ceiling[index[pos]], ceiling[b] = 1, -big
+        rows += [floor, ceiling]
+        lo += [0, -np.inf]
+        hi += [np.inf, 0]
+    constraints = LinearConstraint(np.array(rows), lo, hi)
+    bounds, integrality = Bounds(lower, upper), np.ones(n)
+    found = []
+    for pos in sorted(grid.hidden, key=str):
+        c = np.zeros(n)
+        c[index[pos]] = 1
+        low = milp(c, constraints=constraints, bounds=bounds, integrality=integrality)
+        high = milp(-c, constraints=constraints, bounds=bounds, integrality=integrality)
+        if low.success and high.success and round(low.fun) == round(-high.fun):
+            found.append(pos)
+    return found
+
+
 def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> Grid:
     if threshold < MIN_THRESHOLD:
         raise ValueError(f"threshold below {MIN_THRESHOLD}")
@@ -113,10 +169,14 @@ def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> Grid
     grid.primary = {pos for pos in grid.positions() if 0 < grid.value(pos) < threshold}
     grid.hidden = set(grid.primary)
     while True:
-        exposed = recoverable(grid)
+        exposed = recoverable(grid) or pinned(grid, threshold)
         if not exposed:
             return grid
-        grid.hidden.add(_complement(grid, exposed[0]))
+        complement = _complement(grid, exposed[0])
+        if complement is None:
+            grid.withheld = True
+            return grid
+        grid.hidden.add(complement)
 
 
 def _complement(grid: Grid, exposed) -> tuple:
@@ -130,13 +190,20 @@ def _complement(grid: Grid, exposed) -> tuple:
     candidates = [p for p in neighbours if p not in grid.hidden]
     if not candidates:
         candidates = [p for p in grid.positions() if p not in grid.hidden]
+    if not candidates:
+        return None
     return min(candidates, key=lambda p: (grid.value(p) == 0, grid.value(p), str(p)))
 
 
 SECONDARY_MARK = "s"  # secondary suppression: hidden so that a small count cannot be recomputed
 
 
+WITHHELD = "n.p."  # non publiable: the whole table is too small to show
+
+
 def display(grid: Grid, pos, threshold: int = DEFAULT_THRESHOLD) -> str:
+    if grid.withheld:
+        return WITHHELD
     if pos in grid.primary:
         return f"< {threshold}"
     return SECONDARY_MARK if pos in grid.hidden else str(grid.value(pos))

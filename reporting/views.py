@@ -279,7 +279,7 @@ def funder_dashboard(request, programme_id):
     today = timezone.localdate()
     data = figures.build(programme, programme.start_date, min(today, programme.end_date))
     threshold = 5
-    presented = [rendering.present(t, True, threshold) for t in data["tables"]]
+    presented = rendering.present_all(data["tables"], True, threshold)
     record(request, Action.VIEW, programme, label=programme.name, view="aggregates")
     return render(
         request,
