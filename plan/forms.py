@@ -6,6 +6,9 @@ from plan.models import Action, FundingCommitment, Indicator, Plan, Step
 
 
 class PlanForm(SentierModelForm):
+    start_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
+
     class Meta:
         model = Plan
         fields = ["name", "start_year", "end_year", "source", "organisations", "funders"]
@@ -43,6 +46,14 @@ class IndicatorForm(SentierModelForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit", "periodicity", "responsible"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.values.exists():
+            # Values already entered were checked against this unit and periodicity.
+            for name in ("unit", "periodicity"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Des valeurs sont saisies : ne change plus."
 
 
 class StepForm(SentierModelForm):

@@ -23,6 +23,7 @@ from plan.models import (
 )
 
 QUARTER_MONTHS = (1, 4, 7, 10)
+SMALL_COUNT = 5
 
 
 def period_bounds(indicator: Indicator, start: date) -> tuple[date, date]:
@@ -71,7 +72,8 @@ def parse_value(indicator: Indicator, raw: str) -> Decimal:
         raise ValidationError({"value": "Un nombre de… se compte en entiers."})
     if indicator.unit == U.PERCENT and value > 100:
         raise ValidationError({"value": "Un pourcentage ne dépasse pas 100."})
-    if value >= Decimal("1e12"):
+    value = value.quantize(Decimal("0.01"))
+    if value > Decimal("999999999999.99"):
         raise ValidationError({"value": "Cette valeur est trop grande pour être plausible."})
     return value
 
@@ -80,6 +82,18 @@ def enter_value(request, indicator: Indicator, start: date, raw: str) -> Indicat
     if indicator.source != Indicator.Source.ENTERED:
         raise ValidationError("Ce chiffre est calculé par Sentier : il ne se saisit pas.")
     check_period(indicator, start)
+    plan = indicator.action.objective.axis.plan
+    if not plan.start_year <= start.year <= plan.end_year:
+        raise ValidationError(
+            {
+                "period_start": f"La période doit tomber pendant le plan ({plan.start_year}–"
+                f"{plan.end_year})."
+            }
+        )
+    if start > date.today():
+        raise ValidationError(
+            {"period_start": "On ne saisit pas une période qui n'a pas commencé."}
+        )
     value = parse_value(indicator, raw)
     return IndicatorValue.objects.create(
         indicator=indicator, period_start=start, value=value, entered_by=request.user
@@ -103,18 +117,35 @@ def computed_value(indicator: Indicator, start: date) -> Decimal | None:
     return None
 
 
-def value_for(indicator: Indicator, start: date) -> Decimal | None:
+def value_for(indicator: Indicator, start: date) -> Decimal | str | None:
     if indicator.source != Indicator.Source.ENTERED:
-        return computed_value(indicator, start)
+        value = computed_value(indicator, start)
+        # The plan is read by a wide steering group and its funders: a count of persons
+        # follows the same small-count rule as the committee reports.
+        if indicator.source == Indicator.Source.PERSONS_WORKED and 0 < value < SMALL_COUNT:
+            return f"< {SMALL_COUNT}"
+        return value
     latest = indicator.values.filter(period_start=start).order_by("-entered_at").first()
     return latest.value if latest else None
 
 
+def period_starts(indicator: Indicator, plan: Plan) -> list[date]:
+    step = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]
+    last = reference_day(plan, date.today())
+    starts, index = [], plan.start_year * 12
+    while index <= (plan.end_year * 12 + 11):
+        start = date(index // 12, index % 12 + 1, 1)
+        if start >= last:
+            break
+        starts.append(start)
+        index += step
+    return starts
+
+
 def series(indicator: Indicator, plan: Plan) -> list[tuple[date, Decimal]]:
-    """The indicator over the plan's years: latest entry per period, or computed figures."""
+    """The indicator over the plan's periods: latest entry per period, or computed figures."""
     if indicator.source != Indicator.Source.ENTERED:
-        starts = [date(y, 1, 1) for y in range(plan.start_year, plan.end_year + 1)]
-        return [(s, computed_value(indicator, s)) for s in starts]
+        return [(s, value_for(indicator, s)) for s in period_starts(indicator, plan)]
     latest = {}
     for row in indicator.values.order_by("period_start", "entered_at"):
         latest[row.period_start] = row.value  # later entries correct earlier ones
@@ -133,8 +164,18 @@ def followed_indicators(plan: Plan):
 
 
 def chart(points) -> list[dict]:
-    peak = max([v for _, v in points] + [Decimal(1)])
-    return [{"period": p, "value": v, "width": int(200 * v / peak)} for p, v in points]
+    """Bars for the numbers; a suppressed figure ('< 5') is written, not drawn."""
+    numbers = [v for _, v in points if isinstance(v, Decimal)]
+    peak = max(numbers + [Decimal(1)])
+    return [
+        {
+            "period": p,
+            "value": v,
+            "label": _fmt(v),
+            "width": int(200 * v / peak) if isinstance(v, Decimal) else 0,
+        }
+        for p, v in points
+    ]
 
 
 def reference_day(plan: Plan, today: date) -> date:
@@ -244,6 +285,8 @@ def presented_table(plan: Plan, today: date) -> dict:
 def _fmt(value):
     if value is None:
         return "—"
+    if isinstance(value, str):
+        return value
     return f"{value.normalize():f}".replace(".", ",")
 
 
@@ -261,7 +304,7 @@ def evaluation(plan: Plan, year: int) -> list[dict]:
             late=Count(
                 "id",
                 filter=~Q(status__in=[StepStatus.DONE, StepStatus.BLOCKED])
-                & Q(planned_end__lt=min(last, date.today())),
+                & Q(planned_end__lt=date.today()),
             ),
         )
         blockers = Blocker.objects.filter(step__action__objective__axis=axis)

@@ -254,7 +254,9 @@ def blocker_resolve(request, pk):
     blocker = get_object_or_404(Blocker.objects.select_related("step__action"), pk=pk)
     _editable_step(request, blocker.step_id)
     resolution = request.POST.get("resolution", "").strip()
-    if not resolution:
+    if blocker.resolved_on:
+        messages.error(request, "Ce frein est déjà levé : sa résolution reste dans l'historique.")
+    elif not resolution:
         messages.error(request, "Décrivez comment le frein a été levé.")
     else:
         blocker.resolution, blocker.resolved_on = resolution[:2000], timezone.localdate()

@@ -114,7 +114,10 @@ def test_action_22_figures_are_computed_from_sentier(plan, world):
     persons, sessions = action.indicators.order_by("pk")
     assert persons.source == Indicator.Source.PERSONS_WORKED
     year = date(p.session.date.year, 1, 1)
-    assert services.value_for(persons, year) == 1
+    # One person: shown under the small-count rule, like every figure readers outside the
+    # team see; the underlying computation is exact.
+    assert services.value_for(persons, year) == "< 5"
+    assert services.computed_value(persons, year) == 1
     assert services.value_for(sessions, year) == 1
     seven = Action.objects.get(objective__axis__plan=plan, number=7).indicators.first()
     assert services.value_for(seven, year) == 1
@@ -321,3 +324,49 @@ def test_a_finished_plan_is_read_as_of_its_end(plan):
     )
     figures = {i.pk: (v, p) for i, v, p in row["figures"]}
     assert figures[indicator.pk] == (8, 5)
+
+
+def test_review_rules_on_values_years_blockers_and_definitions(pilot, plan, login):
+    client, action = pilot
+    indicator = action.indicators.first()
+    url = reverse("plan:value_add", args=[indicator.pk])
+    huge = client.post(url, {"period_start": "2020-01-01", "value": "1000000000000"}, follow=True)
+    assert huge.status_code == 200 and "trop grande" in huge.content.decode()
+    outside = client.post(url, {"period_start": "2099-01-01", "value": "3"}, follow=True)
+    assert "pendant le plan" in outside.content.decode()
+    assert not IndicatorValue.objects.exists()
+    assert client.get(reverse("plan:dashboard", args=[plan.pk])).status_code == 200
+
+    step = action.steps.first()
+    blocker = Blocker.objects.create(
+        step=step, description="F", owner="O", raised_on=date(2019, 3, 1)
+    )
+    resolve = reverse("plan:blocker_resolve", args=[blocker.pk])
+    client.post(resolve, {"resolution": "Première résolution"})
+    client.post(resolve, {"resolution": "Réécriture"})
+    blocker.refresh_from_db()
+    assert blocker.resolution == "Première résolution"
+
+    admin = login("steering_admin")
+    IndicatorValue.objects.create(
+        indicator=indicator, period_start=date(2020, 1, 1), value=3, entered_by=UserFactory()
+    )
+    admin.post(
+        reverse("plan:indicator_edit", args=[action.pk, indicator.pk]),
+        {"name": indicator.name, "unit": "yes_no", "periodicity": "monthly"},
+    )
+    indicator.refresh_from_db()
+    assert (indicator.unit, indicator.periodicity) == ("count", "yearly")
+    far = admin.post(
+        reverse("plan:plan_edit", args=[plan.pk]),
+        {"name": plan.name, "start_year": 2019, "end_year": 9999},
+    )
+    assert far.status_code == 200
+    plan.refresh_from_db()
+    assert plan.end_year == 2021
+
+
+def test_evaluation_counts_steps_ending_on_the_last_day_as_late(plan, login, funder_org):
+    plan.funders.add(funder_org)
+    page = login("funder").get(reverse("plan:evaluation", args=[plan.pk, 2021]))
+    assert sum(a["late"] for a in page.context["axes"]) > 0
