@@ -3,7 +3,7 @@ Everything stored here is a count or an amount: never a person."""
 
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from activity import indicators
@@ -49,7 +49,9 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
         .distinct()
         .count()
     )
-    months = [m for m in indicators.monthly(programme, end) if start <= m.month <= end]
+    months = [
+        m for m in indicators.monthly(programme, end) if start.replace(day=1) <= m.month <= end
+    ]
     tables = [
         table(
             "targets",
@@ -135,7 +137,10 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
             table(key, title, ["", "Prestations"], [[r["label"], r["n"]] for r in rows], "grid")
         )
     persons = Enrolment.objects.filter(programme=programme).values("person")
-    referrals = Referral.objects.filter(person__in=persons, date__range=(start, end))
+    # A referral or an exit counts for the programme when the person was enrolled that day.
+    referrals = Referral.objects.filter(date__range=(start, end)).filter(
+        _enrolled_that_day(programme)
+    )
     outcomes = Referral.Outcome.choices
     grid = {
         (r["service__kind"], r["outcome"]): r["n"]
@@ -154,7 +159,8 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
         )
     )
     exits = dict(
-        Exit.objects.filter(person__in=persons, date__range=(start, end))
+        Exit.objects.filter(date__range=(start, end))
+        .filter(_enrolled_that_day(programme))
         .values_list("kind")
         .annotate(n=Count("id"))
     )
@@ -177,15 +183,32 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
     }
 
 
+def _enrolled_that_day(programme):
+    enrolled = Enrolment.objects.filter(
+        programme=programme, person=OuterRef("person"), start_date__lte=OuterRef("date")
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("date")))
+    return Exists(enrolled)
+
+
 def cohort_change(persons, end: date):
-    """Between intake and the latest later assessment, per person (database subqueries)."""
+    """Per person, between the intake of their latest pathway and that pathway's latest
+    later assessment (database subqueries; one row per person)."""
     latest = (
-        Assessment.objects.filter(person=OuterRef("person"), date__lte=end)
+        Assessment.objects.filter(
+            person=OuterRef("person"),
+            cycle=OuterRef("cycle"),
+            date__gte=OuterRef("date"),
+            date__lte=end,
+        )
         .exclude(kind="intake")
-        .order_by("-date")
+        .order_by("-date", "-pk")
+    )
+    newer_pathway = Assessment.objects.filter(
+        person=OuterRef("person"), kind="intake", cycle__gt=OuterRef("cycle"), date__lte=end
     )
     pairs = (
         Assessment.objects.filter(person__in=persons, kind="intake", date__lte=end)
+        .exclude(Exists(newer_pathway))
         .annotate(
             last_trend=Subquery(latest.values("trend")[:1]),
             last_days=Subquery(latest.values("crack_days_last7")[:1]),
@@ -195,11 +218,11 @@ def cohort_change(persons, end: date):
         .filter(last_trend__isnull=False)
     )
     counts = pairs.aggregate(
-        base=Count("id"),
-        less=Count("id", filter=Q(last_trend__in=["less", "stopped"])),
-        stopped=Count("id", filter=Q(last_trend="stopped") | Q(last_days=0)),
-        sleep=Count("id", filter=Q(last_sleep__gt=F("sleep"))),
-        health=Count("id", filter=Q(last_health__gt=F("self_rated_health"))),
+        base=Count("person", distinct=True),
+        less=Count("person", distinct=True, filter=Q(last_trend__in=["less", "stopped"])),
+        stopped=Count("person", distinct=True, filter=Q(last_trend="stopped") | Q(last_days=0)),
+        sleep=Count("person", distinct=True, filter=Q(last_sleep__gt=F("sleep"))),
+        health=Count("person", distinct=True, filter=Q(last_health__gt=F("self_rated_health"))),
     )
     return table(
         "cohort",

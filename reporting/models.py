@@ -15,15 +15,17 @@ class MeetingKind(models.TextChoices):
     STRATEGIC = "strategic", "Comité stratégique du plan"
 
 
-# The call for projects' calendar: launch in January, follow-up every quarter, review in
-# December. (kind, month, period covered: first and last month)
+# The call for projects' calendar for a January–December year: launch in January,
+# follow-up in February, May, August and November, review in December. Counted in months
+# from the programme's first month: (kind, month offset, months covered as offsets, or
+# None for the launch, or "all" for the whole programme).
 PROGRAMME_CALENDAR = [
-    (MeetingKind.COSTRAT, 1, None),
-    (MeetingKind.COSUI, 2, (1, 1)),
-    (MeetingKind.COSUI, 5, (2, 4)),
-    (MeetingKind.COSUI, 8, (5, 7)),
-    (MeetingKind.COSUI, 11, (8, 10)),
-    (MeetingKind.RETEX, 12, (1, 12)),
+    (MeetingKind.COSTRAT, 0, None),
+    (MeetingKind.COSUI, 1, (0, 0)),
+    (MeetingKind.COSUI, 4, (1, 3)),
+    (MeetingKind.COSUI, 7, (4, 6)),
+    (MeetingKind.COSUI, 10, (7, 9)),
+    (MeetingKind.RETEX, 11, "all"),
 ]
 
 
@@ -120,9 +122,6 @@ class Report(models.Model):
         return self.digest(self.data) == self.checksum
 
 
-def period_for(year: int, months: tuple[int, int] | None) -> tuple[date | None, date | None]:
-    if months is None:
-        return None, None
-    from activity.services.payroll import month_bounds
-
-    return date(year, months[0], 1), month_bounds(date(year, months[1], 1))[1]
+def month_start(first: date, offset: int) -> date:
+    index = first.year * 12 + first.month - 1 + offset
+    return date(index // 12, index % 12 + 1, 1)

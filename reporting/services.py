@@ -1,7 +1,5 @@
 """Committee calendar, follow-up actions and frozen reports."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -10,27 +8,37 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import record
 from reporting import figures
-from reporting.models import PROGRAMME_CALENDAR, ActionItem, Meeting, Report, period_for
+from reporting.models import PROGRAMME_CALENDAR, ActionItem, Meeting, Report, month_start
 from reporting.suppression import MIN_THRESHOLD
 
 
 def create_calendar(request, programme, day_of_month: int = 15) -> list[Meeting]:
-    """COSTRAT in January, COSUI in February, May, August and November, RETEX in December
-    of the programme's first year; dates editable afterwards. Existing meetings are kept."""
-    year = programme.start_date.year
+    """COSTRAT in the programme's first month, a COSUI one, four, seven and ten months in
+    (each on the period before it), a RETEX in the twelfth month on the whole programme —
+    January to December gives the call's dates. Dates stay editable; existing kept."""
+    from activity.services.payroll import month_bounds
+
+    first = programme.start_date.replace(day=1)
     created = []
     with transaction.atomic():
-        for kind, month, months in PROGRAMME_CALENDAR:
+        for kind, offset, covered in PROGRAMME_CALENDAR:
+            month = month_start(first, offset)
             if Meeting.objects.filter(
-                programme=programme, kind=kind, date__year=year, date__month=month
+                programme=programme, kind=kind, date__year=month.year, date__month=month.month
             ).exists():
                 continue
-            start, end = period_for(year, months)
+            if covered is None:
+                start = end = None
+            elif covered == "all":
+                start, end = programme.start_date, programme.end_date
+            else:
+                start = max(month_start(first, covered[0]), programme.start_date)
+                end = month_bounds(month_start(first, covered[1]))[1]
             meeting = Meeting.objects.create(
                 organisation=programme.organisation,
                 programme=programme,
                 kind=kind,
-                date=date(year, month, day_of_month),
+                date=month.replace(day=day_of_month),
                 period_start=start,
                 period_end=end,
             )

@@ -194,3 +194,96 @@ def test_downloads_in_every_format(login, funded):
     )
     exports = AuditEvent.objects.filter(action=Action.EXPORT, object_type="reporting.report")
     assert exports.count() == 4
+
+
+def test_cohort_change_is_per_person_and_latest_pathway(funded, users):
+    from datetime import date as d
+
+    from pathways.models import Assessment
+
+    person = funded["participation"].person
+    common = {
+        "sleep": 1,
+        "meals_per_day": 1,
+        "social_ties": 1,
+        "housing": "assore",
+        "author": users["health"],
+        "person": person,
+    }
+    year = funded["programme"].start_date.year
+    Assessment.objects.create(
+        kind="intake",
+        cycle=1,
+        date=d(year, 1, 5),
+        crack_days_last7=6,
+        trend="same",
+        self_rated_health=2,
+        **common,
+    )
+    Assessment.objects.create(
+        kind="m3",
+        cycle=1,
+        date=d(year, 4, 5),
+        crack_days_last7=0,
+        trend="stopped",
+        self_rated_health=4,
+        **common,
+    )
+    Assessment.objects.create(
+        kind="intake",
+        cycle=2,
+        date=d(year, 6, 5),
+        crack_days_last7=5,
+        trend="same",
+        self_rated_health=2,
+        **common,
+    )
+    Assessment.objects.create(
+        kind="m3",
+        cycle=2,
+        date=d(year, 9, 5),
+        crack_days_last7=6,
+        trend="more",
+        self_rated_health=2,
+        **common,
+    )
+    rows = {
+        r[0]: r
+        for r in figures.cohort_change(Participation.objects.values("person"), d(year, 12, 31))[
+            "rows"
+        ]
+    }
+    assert rows["Ont arrêté"][1:] == [0, 1]  # base is one person, their latest pathway says "more"
+
+
+def test_first_month_counts_when_the_period_starts_mid_month(funded):
+    programme = funded["programme"]
+    day = funded["session"].date
+    data = figures.build(programme, day, day)
+    coverage = {t["key"]: t for t in data["tables"]}["coverage"]["rows"]
+    assert [row[0] for row in coverage] == [f"{day:%m/%Y}"]
+    assert coverage[0][3] == 1
+
+
+def test_calendar_follows_a_programme_that_starts_in_march(login, world):
+    from datetime import date as d
+
+    programme = world["programme"]
+    year = programme.start_date.year
+    programme.start_date, programme.end_date = d(year, 3, 10), d(year + 1, 3, 9)
+    programme.save()
+    login("coordinator").post(reverse("reporting:calendar", args=[programme.pk]))
+    meetings = list(Meeting.objects.filter(programme=programme).order_by("date"))
+    assert [(m.kind, m.date.month) for m in meetings] == [
+        ("costrat", 3),
+        ("cosui", 4),
+        ("cosui", 7),
+        ("cosui", 10),
+        ("cosui", 1),
+        ("retex", 2),
+    ]
+    assert meetings[1].period_start == d(year, 3, 10)
+    assert (meetings[-1].period_start, meetings[-1].period_end) == (
+        programme.start_date,
+        programme.end_date,
+    )
