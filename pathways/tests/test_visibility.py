@@ -1,13 +1,13 @@
 """Role × entry-kind visibility: a health note never reaches a non-health user, anywhere."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.roles import Role
 from pathways.models import Note
 from people.models import Share
+from tests.dump import assert_absent_from_database
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,17 +100,7 @@ def test_cannot_write_above_own_level(login, person):
 
 
 def test_notes_are_encrypted_at_rest(notes):
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            for row in cursor.fetchall():
-                for value in row:
-                    raw = (
-                        bytes(value)
-                        if isinstance(value, (bytes, memoryview))
-                        else str(value).encode()
-                    )
-                    assert SECRET.encode() not in raw, table
+    assert_absent_from_database(SECRET.encode())
 
 
 def test_edit_keeps_versions_and_detects_conflicts(login, person, notes):
