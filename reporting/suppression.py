@@ -207,15 +207,3 @@ def display(grid: Grid, pos, threshold: int = DEFAULT_THRESHOLD) -> str:
     if pos in grid.primary:
         return f"< {threshold}"
     return SECONDARY_MARK if pos in grid.hidden else str(grid.value(pos))
-
-
-def display_share(grid: Grid, part, whole) -> str:
-    """A percentage is published only when both its counts are."""
-    if part in grid.hidden or whole in grid.hidden or not grid.value(whole):
-        return SECONDARY_MARK if grid.value(whole) else "—"
-    return f"{round(100 * grid.value(part) / grid.value(whole))} %"
-
-
-def suppress_list(values: list[int], threshold: int = DEFAULT_THRESHOLD) -> Grid:
-    """A one-column table (e.g. exits by kind) with its total."""
-    return suppress([[v] for v in values], threshold)

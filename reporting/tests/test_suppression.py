@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.suppression import SECONDARY_MARK, Grid, display, display_share, suppress
+from reporting.suppression import SECONDARY_MARK, Grid, display, suppress
 
 tables = st.integers(1, 5).flatmap(
     lambda cols: st.lists(
@@ -76,19 +76,6 @@ def test_no_hidden_count_can_be_recomputed(cells, threshold):
             assert shown == SECONDARY_MARK
         else:
             assert shown == str(value)
-
-
-@settings(max_examples=100, deadline=None)
-@given(cells=tables)
-def test_shares_on_hidden_counts_are_hidden(cells):
-    grid = suppress(cells)
-    if grid.withheld:
-        return
-    for r in range(len(cells)):
-        for c in range(len(cells[0])):
-            share = display_share(grid, (r, c), ("row", r))
-            if (r, c) in grid.hidden or ("row", r) in grid.hidden:
-                assert share in (SECONDARY_MARK, "—")
 
 
 def test_a_lone_small_cell_takes_a_neighbour_with_it():
