@@ -114,12 +114,8 @@ def _cross_table(raw_tables, presented, threshold):
     keys = [t["key"] for t in raw_tables]
     if "coverage" not in keys:
         return
-    coverage = presented[keys.index("coverage")]
-    hidden_months = {
-        row[0]
-        for row in coverage["rows"]
-        if row[3] != _fmt_raw(raw_tables, keys.index("coverage"), row[0])
-    }
+    coverage = raw_tables[keys.index("coverage")]
+    hidden_months = {row[0] for row in coverage["rows"] if _is_small(row[3], threshold)}
     if not hidden_months:
         return
     if "targets" in keys:
@@ -130,11 +126,6 @@ def _cross_table(raw_tables, presented, threshold):
         for row in presented[keys.index("pay")]["rows"]:
             if row[0] in hidden_months:
                 row[1:] = [SECONDARY_MARK] * (len(row) - 1)
-
-
-def _fmt_raw(raw_tables, index, month):
-    row = next(r for r in raw_tables[index]["rows"] if r[0] == month)
-    return _fmt(row[3])
 
 
 def to_csv(presented: dict) -> bytes:
