@@ -16,7 +16,7 @@ from activity.models import (
     WorkSession,
 )
 from activity.models.sessions import WORKED, Attendance
-from activity.services.payroll import month_bounds
+from core.dates import month_bounds
 
 ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 

@@ -1,9 +1,10 @@
 """Planned periods as the protocol writes them ("1er semestre 2019", "2020/2021",
 "Septembre 2019"…) turned into a first and last day; unknown wording falls back to the plan."""
 
-import calendar
 import re
 from datetime import date
+
+from core.dates import month_end
 
 MONTHS = [
     "janvier",
@@ -21,10 +22,6 @@ MONTHS = [
 ]
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def parse(label: str, plan_start: int, plan_end: int) -> tuple[date, date]:
     text = label.lower().strip()
     years = [int(y) for y in re.findall(r"20\d\d", text)]
@@ -40,5 +37,5 @@ def parse(label: str, plan_start: int, plan_end: int) -> tuple[date, date]:
         return date(first, 1, 1), date(first, 6, 30)
     for number, name in enumerate(MONTHS, start=1):
         if name in text and len(years) == 1:
-            return date(first, number, 1), _month_end(first, number)
+            return date(first, number, 1), month_end(date(first, number, 1))
     return date(first, 1, 1), date(last, 12, 31)

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from activity.models import Participation, WorkSession
 from activity.models.sessions import WORKED
+from core.dates import month_end, month_start
 from plan.models import (
     Action,
     Axis,
@@ -26,11 +27,12 @@ QUARTER_MONTHS = (1, 4, 7, 10)
 SMALL_COUNT = 5
 
 
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
 def period_bounds(indicator: Indicator, start: date) -> tuple[date, date]:
-    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]
-    month = start.month - 1 + months
-    end = date(start.year + month // 12, month % 12 + 1, 1)
-    return start, date.fromordinal(end.toordinal() - 1)
+    months = PERIOD_MONTHS[indicator.periodicity]
+    return start, month_end(month_start(start, months - 1))
 
 
 def check_period(indicator: Indicator, start: date) -> None:
@@ -130,15 +132,11 @@ def value_for(indicator: Indicator, start: date) -> Decimal | str | None:
 
 
 def period_starts(indicator: Indicator, plan: Plan) -> list[date]:
-    step = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]
-    last = reference_day(plan, date.today())
-    starts, index = [], plan.start_year * 12
-    while index <= (plan.end_year * 12 + 11):
-        start = date(index // 12, index % 12 + 1, 1)
-        if start >= last:
-            break
+    step = PERIOD_MONTHS[indicator.periodicity]
+    last = reference_day(plan, date.today())  # never past the plan
+    first, starts = date(plan.start_year, 1, 1), []
+    while (start := month_start(first, len(starts) * step)) < last:
         starts.append(start)
-        index += step
     return starts
 
 
@@ -185,11 +183,9 @@ def reference_day(plan: Plan, today: date) -> date:
 
 def last_periods(indicator: Indicator, today: date) -> tuple[date, date]:
     """The latest complete period's start and the one before."""
-    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[indicator.periodicity]
-    index = today.year * 12 + today.month - 1
-    current = index - index % months if months != 12 else today.year * 12
-    latest, previous = current - months, current - 2 * months
-    return (date(latest // 12, latest % 12 + 1, 1), date(previous // 12, previous % 12 + 1, 1))
+    months = PERIOD_MONTHS[indicator.periodicity]
+    current = date(today.year, (today.month - 1) // months * months + 1, 1)
+    return month_start(current, -months), month_start(current, -2 * months)
 
 
 def action_status(steps, today) -> str:

@@ -1,6 +1,5 @@
 import hashlib
 import json
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -120,8 +119,3 @@ class Report(models.Model):
 
     def intact(self) -> bool:
         return self.digest(self.data) == self.checksum
-
-
-def month_start(first: date, offset: int) -> date:
-    index = first.year * 12 + first.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)

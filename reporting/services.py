@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record
+from core.dates import month_end, month_start
 from reporting import figures
-from reporting.models import PROGRAMME_CALENDAR, ActionItem, Meeting, Report, month_start
+from reporting.models import PROGRAMME_CALENDAR, ActionItem, Meeting, Report
 from reporting.suppression import MIN_THRESHOLD
 
 
@@ -16,8 +17,6 @@ def create_calendar(request, programme, day_of_month: int = 15) -> list[Meeting]
     """COSTRAT in the programme's first month, a COSUI one, four, seven and ten months in
     (each on the period before it), a RETEX in the twelfth month on the whole programme —
     January to December gives the call's dates. Dates stay editable; existing kept."""
-    from activity.services.payroll import month_bounds
-
     first = programme.start_date.replace(day=1)
     created = []
     with transaction.atomic():
@@ -33,7 +32,7 @@ def create_calendar(request, programme, day_of_month: int = 15) -> list[Meeting]
                 start, end = programme.start_date, programme.end_date
             else:
                 start = max(month_start(first, covered[0]), programme.start_date)
-                end = month_bounds(month_start(first, covered[1]))[1]
+                end = month_end(month_start(first, covered[1]))
             meeting = Meeting.objects.create(
                 organisation=programme.organisation,
                 programme=programme,

@@ -1,10 +1,12 @@
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+from core.dates import month_start
 
 
 class Programme(models.Model):
@@ -58,11 +60,9 @@ class Programme(models.Model):
 
     def months(self) -> list[date]:
         """First day of every month the programme covers."""
-        current = self.start_date.replace(day=1)
         result = []
-        while current <= self.end_date:
+        while (current := month_start(self.start_date, len(result))) <= self.end_date:
             result.append(current)
-            current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
         return result
 
 

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Sum, Value
@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from activity.models import Participation, Payment
 from activity.models.sessions import WORKED
+from core.dates import month_bounds
 from people.models import Identity
 
 COLUMNS = [
@@ -24,12 +25,6 @@ COLUMNS = [
     "Payé net (€)",
 ]
 ZERO = Value(0, output_field=DecimalField(max_digits=10, decimal_places=2))
-
-
-def month_bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return first, last
 
 
 def month_rows(organisation, month: date, persons) -> list[list]:

@@ -10,32 +10,12 @@ from django.utils import timezone
 from activity.models import Enrolment
 from audit.models import Action
 from audit.services import record
+from core.dates import add_months
 from pathways.models import Assessment, Exit, Goal
 from pathways.models.assessments import DUE_MONTHS
 from people.models import Person, Share, Status
 
 GRACE_DAYS = 15  # an assessment is late this long after its due date
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    last = [
-        31,
-        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month - 1]
-    return date(year, month, min(day.day, last))
 
 
 def cycle(person) -> int:
