@@ -13,6 +13,7 @@ from activity.models import (
     Enrolment,
     Participation,
     Programme,
+    ProgrammeStat,
     WorkSession,
 )
 from activity.models.sessions import WORKED, Attendance
@@ -190,3 +191,35 @@ def breakdown(programme: Programme, field: str, label: str):
         )
         .order_by("-prestations", "label")
     )
+
+
+def overview(today: date, organisations=None, by: str = "programme") -> dict:
+    """Per programme (by="programme") or per organisation (by="organisation") and in total,
+    over the programmes of some organisations (None: all of them): enrolled persons, persons
+    who worked, prestations, hours, pay and sessions held. Four grouped queries whatever the
+    size: enrolments and work come from ProgrammeStat, kept exact by triggers
+    (activity/stats.py); a person counts once in a total however many programmes they had."""
+    stats = ProgrammeStat.objects.all()
+    sessions = WorkSession.objects.filter(cancelled=False, date__lte=today)
+    if organisations is not None:
+        stats = stats.filter(organisation__in=organisations)
+        sessions = sessions.filter(organisation__in=organisations)
+    # Count first: their filters must read the columns, not the sums named alike.
+    figures = dict(
+        enrolled=Count("person", distinct=True, filter=Q(enrolled=True)),
+        persons=Count("person", distinct=True, filter=Q(prestations__gt=0)),
+    )
+    sums = dict(
+        prestations=Coalesce(Sum("prestations"), 0),
+        hours=Coalesce(Sum("hours"), ZERO),
+        pay=Coalesce(Sum("pay"), ZERO),
+    )
+    held = dict(sessions.values_list(by).annotate(n=Count("id")).order_by())
+    empty = {"enrolled": 0, "persons": 0, "prestations": 0, "hours": 0, "pay": 0}
+    groups = {pk: {**empty, "held": n} for pk, n in held.items()}
+    for row in stats.values(by).annotate(**figures).annotate(**sums).order_by():
+        pk = row.pop(by)
+        groups[pk] = {**row, "held": held.get(pk, 0)}
+    totals = stats.aggregate(**figures, **sums)
+    totals["held"] = sum(held.values())
+    return {"groups": groups, "totals": totals}

@@ -29,12 +29,15 @@ def form_page(request, form, title, back, **extra):
 def programme_list(request):
     orgs = organisations(request, Perm.DASHBOARD)
     programmes = Programme.objects.filter(organisation__in=orgs).select_related("organisation")
+    overview = indicators.overview(timezone.localdate(), orgs)
     return render(
         request,
         "activity/programme_list.html",
         {
             "title": "Programmes",
             "programmes": programmes,
+            "figures": overview["groups"],
+            "totals": overview["totals"],
             "can_manage": request.user.has_perm_anywhere(Perm.PROGRAMME_MANAGE),
         },
     )

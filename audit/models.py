@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class Action(models.TextChoices):
@@ -50,6 +51,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["organisation", "-at"]),
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor", "-at"]),
+            # Failed sign-ins with an unknown account, read by the journal by typed e-mail.
+            models.Index(
+                Upper("actor_email"),
+                "at",
+                name="audit_typed_email_at",
+                condition=models.Q(actor__isnull=True),
+            ),
         ]
         verbose_name = "événement d'audit"
 

@@ -8,6 +8,7 @@ from activity.models.partners import Domain, Partner, PartnerNote, Worksite
 from activity.models.pay import Contract, Payment, PaymentMethod
 from activity.models.programme import Enrolment, Programme
 from activity.models.sessions import Attendance, Participation, WorkSession
+from activity.models.stats import ProgrammeStat
 
 __all__ = [
     "AlternativeActivity",
@@ -25,5 +26,6 @@ __all__ = [
     "PaymentMethod",
     "Programme",
     "WorkSession",
+    "ProgrammeStat",
     "Worksite",
 ]

@@ -1,0 +1,126 @@
+"""Time each page's database work on the national dataset against its hand-written SQL
+floor (see bench/README.md).
+
+    bench/run [--database sentier_bench] [--runs 9]
+
+For each scenario: the application's result and the floor's are compared first (a floor
+that finds other figures would prove nothing), then both run alternately; the table gives
+median milliseconds and the ratio to the floor."""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def scenarios(s):
+    from bench import floor_report, floors
+    from bench import scenarios as sc
+    from pathways.visibility import access
+
+    levels = access(s.social_worker, s.person).levels
+    return [
+        sc.Scenario("Tableau de bord d'un programme", 300,
+                    lambda: sc.dashboard_app(s.programme), lambda: sc.dashboard_floor(s.programme)),
+        sc.Scenario("Programmes d'une structure (synthèse)", 300,
+                    lambda: sc.overview_app([s.org.pk]), lambda: sc.overview_floor(s.org.pk)),
+        sc.Scenario("Tous les programmes, par structure (national)", 300,
+                    lambda: sc.overview_app(None, "organisation"),
+                    lambda: sc.overview_floor(None, "organisation")),
+        sc.Scenario("Rapport trimestriel (données)", 300,
+                    lambda: _numbers(sc.report_app(s.programme)),
+                    lambda: floor_report.build(s.programme, *sc.quarter(s.programme))),
+        sc.Scenario("Recherche par code", 50,
+                    lambda: sc.person_list_app(s.coordinator, s.code_typed),
+                    lambda: sc.person_search_floor(s.org.pk, s.code_typed)),
+        sc.Scenario("Recherche par surnom", 50,
+                    lambda: sc.person_list_app(s.coordinator, s.nickname_part),
+                    lambda: sc.person_search_floor(s.org.pk, s.nickname_part)),
+        sc.Scenario("Parcours d'une personne", 50,
+                    lambda: sorted(e[:2] for e in sc.timeline_app(s.social_worker, s.person)),
+                    lambda: floors.timeline(s.person.pk, levels)),
+        sc.Scenario("Liste des personnes (selon les droits)", 300,
+                    lambda: sc.person_list_app(s.coordinator),
+                    lambda: floors.person_list(s.org.pk, sc.TODAY)),
+        sc.Scenario("Journal d'audit (administrateur)", 300,
+                    lambda: sc.journal_app(s.admin), lambda: floors.journal(s.org.pk)),
+    ]  # fmt: skip
+
+
+def _numbers(tables):
+    """The report's tables without their labels: what the floor computes."""
+    return {
+        key: [[c for c in row if not isinstance(c, str)] for row in rows]
+        for key, rows in tables.items()
+    }
+
+
+def _normalise(value):
+    from bench.scenarios import _num
+
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalise(v) for v in value]
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _num(value)
+    return value
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", default="sentier_bench")
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--only", help="ne lancer que les scénarios contenant ce texte")
+    args = parser.parse_args()
+    from bench.generate import database_url
+
+    os.environ["DATABASE_URL"] = database_url(args.database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sentier.settings")
+    import django
+
+    django.setup()
+    from bench.scenarios import Subjects
+    from people.models import Person
+
+    subjects = Subjects()
+    print(
+        f"Base {args.database} : {Person.objects.count():,} personnes ; structure "
+        f"{subjects.org.pk}, programme {subjects.programme.pk} ; médiane de {args.runs} essais."
+    )
+    header = f"{'Scénario':<42} {'Sentier ms':>10} {'Plancher ms':>11} {'Ratio':>6}  Objectif"
+    print(header + "\n" + "-" * len(header))
+    failed = []
+    for sc in scenarios(subjects):
+        if args.only and args.only.lower() not in sc.name.lower():
+            continue
+        if _normalise(sc.app()) != _normalise(sc.floor()):
+            failed.append(sc.name)
+            print(f"{sc.name:<42} RÉSULTATS DIFFÉRENTS du plancher : mesure sans valeur")
+            continue
+        app, floor = [], []
+        for _ in range(args.runs):
+            app.append(timed(sc.app))
+            floor.append(timed(sc.floor))
+        a, f = statistics.median(app), statistics.median(floor)
+        ratio = a / f if f else float("inf")
+        ok = a <= sc.goal_ms and (sc.max_ratio is None or ratio <= sc.max_ratio)
+        goal = f"< {sc.goal_ms:.0f} ms, ≤ {sc.max_ratio:g}×"
+        print(f"{sc.name:<42} {a:>10.1f} {f:>11.1f} {ratio:>6.2f}  {goal} {'✓' if ok else '✗'}")
+    if failed:
+        sys.exit(f"Résultats différents du plancher : {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
