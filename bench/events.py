@@ -47,8 +47,9 @@ def _work(loader, world):
             sid = len(sessions) + 1
             supervisor = rng.choice(supervisors)
             cancelled = rng.random() < 0.02
-            sessions.append((sid, org.id, pk, rng.choice(org.worksites), None, supervisor, day,
-                             time(9), time(12), 12, RATE, cancelled, supervisor, at(day, 8)))  # fmt: skip
+            site = rng.choice(org.worksites)
+            sessions.append((sid, org.id, pk, site, None, supervisor, day, time(9), time(12), 12,
+                             RATE, cancelled, supervisor, at(day, 8)))  # fmt: skip
             for person in enrolled:
                 part_id = len(participations) + 1
                 if day > TODAY or cancelled:

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from activity import indicators
 from activity.models import Enrolment, Participation, Programme, ProgrammeStat, WorkSession
 from activity.services import sessions as session_service
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import PersonFactory
 
 WORKED = ("present", "left_early")
 
