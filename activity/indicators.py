@@ -17,6 +17,7 @@ from activity.models import (
     WorkSession,
 )
 from activity.models.sessions import WORKED, Attendance
+from core.counts import counts
 from core.dates import month_bounds
 
 ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -127,55 +128,57 @@ def below_minimum(programme: Programme, month: date):
 
 
 def summary(programme: Programme, today: date) -> dict:
-    worked = _worked(programme)
-    recorded = Participation.objects.filter(
+    worked = Q(status__in=WORKED)
+    totals = Participation.objects.filter(
         session__programme=programme, session__cancelled=False
-    ).exclude(status=Attendance.INVITED)
-    attendance = recorded.aggregate(
-        total=Count("id"), present=Count("id", filter=Q(status__in=WORKED))
+    ).aggregate(
+        recorded=Count("id", filter=~Q(status=Attendance.INVITED)),
+        prestations=Count("id", filter=worked),
+        hours=Coalesce(Sum("hours", filter=worked), ZERO),
+        pay=Coalesce(Sum("pay_due", filter=worked), ZERO),
+        persons=Count("person", distinct=True, filter=worked),
     )
-    sessions = WorkSession.objects.filter(programme=programme, cancelled=False).aggregate(
-        held=Count("id", filter=Q(date__lte=today)), planned=Count("id", filter=Q(date__gt=today))
+    sessions = WorkSession.objects.filter(programme=programme, cancelled=False).values("pk")
+    alternatives = AlternativeActivity.objects.filter(programme=programme)
+    n = counts(
+        programme,
+        held=sessions.filter(date__lte=today),
+        planned=sessions.filter(date__gt=today),
+        enrolled=Enrolment.objects.filter(programme=programme).values("person").distinct(),
+        awareness=AwarenessSession.objects.filter(programme=programme).values("pk"),
+        awareness_people=AwarenessAttendance.objects.filter(session__programme=programme)
+        .values("person")
+        .distinct(),
+        alternatives=alternatives.values("pk"),
+        alternative_people=AlternativeActivity.participants.through.objects.filter(
+            alternativeactivity__in=alternatives
+        )
+        .values("person")
+        .distinct(),
     )
-    totals = worked.aggregate(
-        prestations=Count("id"),
-        hours=Coalesce(Sum("hours"), ZERO),
-        pay=Coalesce(Sum("pay_due"), ZERO),
-        persons=Count("person", distinct=True),
-    )
-    enrolled = Enrolment.objects.filter(programme=programme).aggregate(
-        n=Count("person", distinct=True)
-    )["n"]
     remaining_days = max((programme.end_date - today).days, 0)
     remaining = max(programme.target_sessions - totals["prestations"], 0)
     weeks_left = remaining_days / 7
-    awareness = AwarenessSession.objects.filter(programme=programme).aggregate(n=Count("id"))["n"]
-    awareness_people = AwarenessAttendance.objects.filter(session__programme=programme).aggregate(
-        n=Count("person", distinct=True)
-    )["n"]
-    alternatives = AlternativeActivity.objects.filter(programme=programme).aggregate(
-        n=Count("id"), people=Count("participants", distinct=True)
-    )
     return {
-        "enrolled": enrolled,
+        "enrolled": n["enrolled"],
         "target_persons": programme.target_persons,
         "prestations": totals["prestations"],
         "target_sessions": programme.target_sessions,
         "persons_worked": totals["persons"],
-        "sessions_held": sessions["held"],
-        "sessions_planned": sessions["planned"],
+        "sessions_held": n["held"],
+        "sessions_planned": n["planned"],
         "hours": totals["hours"],
         "pay": totals["pay"],
-        "attendance_rate": round(100 * attendance["present"] / attendance["total"])
-        if attendance["total"]
+        "attendance_rate": round(100 * totals["prestations"] / totals["recorded"])
+        if totals["recorded"]
         else None,
-        "attendance_recorded": attendance["total"],
+        "attendance_recorded": totals["recorded"],
         "remaining": remaining,
         "pace_per_week": round(remaining / weeks_left, 1) if weeks_left >= 1 else remaining,
-        "awareness_sessions": awareness,
-        "awareness_people": awareness_people,
-        "alternatives": alternatives["n"],
-        "alternative_people": alternatives["people"],
+        "awareness_sessions": n["awareness"],
+        "awareness_people": n["awareness_people"],
+        "alternatives": n["alternatives"],
+        "alternative_people": n["alternative_people"],
     }
 
 

@@ -51,6 +51,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["organisation", "-at"]),
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor", "-at"]),
+            # Sign-in events belong to no organisation: the journal reads them by account.
+            models.Index(
+                fields=["actor", "-at"],
+                name="audit_signin_actor_at",
+                condition=models.Q(organisation__isnull=True),
+            ),
             # Failed sign-ins with an unknown account, read by the journal by typed e-mail.
             models.Index(
                 Upper("actor_email"),

@@ -6,7 +6,9 @@ from bench.floors import WORKED, _all, monthly
 from pathways.models import Exit, Referral, Service
 
 PERIOD = "s.programme_id = %(p)s AND NOT s.cancelled AND s.date BETWEEN %(start)s AND %(end)s"
-ENROLLED_THAT_DAY = """EXISTS (SELECT 1 FROM activity_enrolment e
+ENROLLED_THAT_DAY = """x.person_id IN (SELECT person_id FROM activity_enrolment
+                     WHERE programme_id = %(p)s)
+    AND EXISTS (SELECT 1 FROM activity_enrolment e
     WHERE e.programme_id = %(p)s AND e.person_id = x.person_id AND e.start_date <= x.date
       AND (e.end_date IS NULL OR e.end_date >= x.date))"""
 

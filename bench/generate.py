@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-TRIGGERED = ["activity_participation", "activity_worksession"]
+TRIGGERED = ["activity_participation", "activity_worksession", "activity_enrolment"]
 
 
 def database_url(name: str) -> str:
@@ -73,6 +73,9 @@ def main() -> None:
         data = world.build(loader, args.seed, args.scale)
         events.build(loader, data)
         with connection.cursor() as cursor:
+            # Django's foreign keys are checked at commit: check them now, or PostgreSQL
+            # refuses to alter a table with checks pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in TRIGGERED:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         stats.rebuild()

@@ -24,31 +24,36 @@ def scenarios(s):
     from pathways.visibility import access
 
     levels = access(s.social_worker, s.person).levels
+    # The issue's goals: dashboards and reports under 300 ms and at most twice the floor;
+    # search and timeline under 50 ms. Lists and the journal: under 300 ms.
+    dash, fast, page = dict(goal_ms=300, max_ratio=2), dict(goal_ms=50), dict(goal_ms=300)
     return [
-        sc.Scenario("Tableau de bord d'un programme", 300,
-                    lambda: sc.dashboard_app(s.programme), lambda: sc.dashboard_floor(s.programme)),
-        sc.Scenario("Programmes d'une structure (synthèse)", 300,
-                    lambda: sc.overview_app([s.org.pk]), lambda: sc.overview_floor(s.org.pk)),
-        sc.Scenario("Tous les programmes, par structure (national)", 300,
-                    lambda: sc.overview_app(None, "organisation"),
-                    lambda: sc.overview_floor(None, "organisation")),
-        sc.Scenario("Rapport trimestriel (données)", 300,
-                    lambda: _numbers(sc.report_app(s.programme)),
-                    lambda: floor_report.build(s.programme, *sc.quarter(s.programme))),
-        sc.Scenario("Recherche par code", 50,
-                    lambda: sc.person_list_app(s.coordinator, s.code_typed),
-                    lambda: sc.person_search_floor(s.org.pk, s.code_typed)),
-        sc.Scenario("Recherche par surnom", 50,
-                    lambda: sc.person_list_app(s.coordinator, s.nickname_part),
-                    lambda: sc.person_search_floor(s.org.pk, s.nickname_part)),
-        sc.Scenario("Parcours d'une personne", 50,
-                    lambda: sorted(e[:2] for e in sc.timeline_app(s.social_worker, s.person)),
-                    lambda: floors.timeline(s.person.pk, levels)),
-        sc.Scenario("Liste des personnes (selon les droits)", 300,
-                    lambda: sc.person_list_app(s.coordinator),
-                    lambda: floors.person_list(s.org.pk, sc.TODAY)),
-        sc.Scenario("Journal d'audit (administrateur)", 300,
-                    lambda: sc.journal_app(s.admin), lambda: floors.journal(s.org.pk)),
+        sc.Scenario("Tableau de bord d'un programme", **dash,
+                    app=lambda: sc.dashboard_app(s.programme),
+                    floor=lambda: sc.dashboard_floor(s.programme)),
+        sc.Scenario("Programmes d'une structure (synthèse)", **dash,
+                    app=lambda: sc.overview_app([s.org.pk]),
+                    floor=lambda: sc.overview_floor(s.org.pk)),
+        sc.Scenario("Tous les programmes, par structure (national)", **dash,
+                    app=lambda: sc.overview_app(None, "organisation"),
+                    floor=lambda: sc.overview_floor(None, "organisation")),
+        sc.Scenario("Rapport trimestriel (données)", **dash,
+                    app=lambda: _numbers(sc.report_app(s.programme)),
+                    floor=lambda: floor_report.build(s.programme, *sc.quarter(s.programme))),
+        sc.Scenario("Recherche par code", **fast,
+                    app=lambda: sc.person_list_app(s.coordinator, s.code_typed),
+                    floor=lambda: sc.person_search_floor(s.org.pk, s.code_typed)),
+        sc.Scenario("Recherche par surnom", **fast,
+                    app=lambda: sc.person_list_app(s.coordinator, s.nickname_part),
+                    floor=lambda: sc.person_search_floor(s.org.pk, s.nickname_part)),
+        sc.Scenario("Parcours d'une personne", **fast,
+                    app=lambda: sorted(e[:2] for e in sc.timeline_app(s.social_worker, s.person)),
+                    floor=lambda: floors.timeline(s.person.pk, levels)),
+        sc.Scenario("Liste des personnes (selon les droits)", **page,
+                    app=lambda: sc.person_list_app(s.coordinator),
+                    floor=lambda: floors.person_list(s.org.pk, sc.TODAY)),
+        sc.Scenario("Journal d'audit (administrateur)", **page,
+                    app=lambda: sc.journal_app(s.admin), floor=lambda: floors.journal(s.org.pk)),
     ]  # fmt: skip
 
 
@@ -72,10 +77,31 @@ def _normalise(value):
     return value
 
 
-def timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return (time.perf_counter() - started) * 1000
+class SqlClock:
+    """Time spent in the database driver and the number of queries, around each execute."""
+
+    def __init__(self):
+        self.ms, self.queries = 0.0, 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+            self.queries += 1
+
+
+def timed(fn) -> tuple[float, float, int]:
+    """Total milliseconds, milliseconds inside SQL, number of queries."""
+    from django.db import connection
+
+    clock = SqlClock()
+    with connection.execute_wrapper(clock):
+        started = time.perf_counter()
+        fn()
+        total = (time.perf_counter() - started) * 1000
+    return total, clock.ms, clock.queries
 
 
 def main() -> None:
@@ -99,7 +125,10 @@ def main() -> None:
         f"Base {args.database} : {Person.objects.count():,} personnes ; structure "
         f"{subjects.org.pk}, programme {subjects.programme.pk} ; médiane de {args.runs} essais."
     )
-    header = f"{'Scénario':<42} {'Sentier ms':>10} {'Plancher ms':>11} {'Ratio':>6}  Objectif"
+    header = (
+        f"{'Scénario':<42} {'Sentier':>8} {'dont SQL':>8} {'req.':>4} {'Plancher':>8} "
+        f"{'req.':>4} {'Ratio':>6}  Objectif"
+    )
     print(header + "\n" + "-" * len(header))
     failed = []
     for sc in scenarios(subjects):
@@ -113,11 +142,16 @@ def main() -> None:
         for _ in range(args.runs):
             app.append(timed(sc.app))
             floor.append(timed(sc.floor))
-        a, f = statistics.median(app), statistics.median(floor)
+        a = statistics.median(t for t, _, _ in app)
+        a_sql = statistics.median(s for _, s, _ in app)
+        f = statistics.median(t for t, _, _ in floor)
         ratio = a / f if f else float("inf")
         ok = a <= sc.goal_ms and (sc.max_ratio is None or ratio <= sc.max_ratio)
-        goal = f"< {sc.goal_ms:.0f} ms, ≤ {sc.max_ratio:g}×"
-        print(f"{sc.name:<42} {a:>10.1f} {f:>11.1f} {ratio:>6.2f}  {goal} {'✓' if ok else '✗'}")
+        goal = f"< {sc.goal_ms:.0f} ms" + (f", ≤ {sc.max_ratio:g}×" if sc.max_ratio else "")
+        print(
+            f"{sc.name:<42} {a:>8.1f} {a_sql:>8.1f} {app[0][2]:>4} {f:>8.1f} {floor[0][2]:>4} "
+            f"{ratio:>6.2f}  {goal} {'✓' if ok else '✗'}"
+        )
     if failed:
         sys.exit(f"Résultats différents du plancher : {', '.join(failed)}")
 

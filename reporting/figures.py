@@ -15,6 +15,7 @@ from activity.models import (
     Participation,
 )
 from activity.models.sessions import WORKED, Attendance
+from core.counts import counts
 from pathways.models import Assessment, Exit, Referral, Service
 
 
@@ -42,12 +43,25 @@ def _worked(programme, start, end):
 
 def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
     worked = _worked(programme, start, end)
-    cumulative = _worked(programme, programme.start_date, end).count()
-    enrolled = (
-        Enrolment.objects.filter(programme=programme, start_date__lte=end)
+    aw = AwarenessSession.objects.filter(programme=programme, date__range=(start, end))
+    alt = AlternativeActivity.objects.filter(programme=programme, date__range=(start, end))
+    n = counts(
+        programme,
+        in_period=worked.values("pk"),
+        cumulative=_worked(programme, programme.start_date, end).values("pk"),
+        enrolled=Enrolment.objects.filter(programme=programme, start_date__lte=end)
         .values("person")
-        .distinct()
-        .count()
+        .distinct(),
+        awareness=aw.values("pk"),
+        awareness_people=AwarenessAttendance.objects.filter(session__in=aw)
+        .values("person")
+        .distinct(),
+        alternatives=alt.values("pk"),
+        alternative_people=AlternativeActivity.participants.through.objects.filter(
+            alternativeactivity__in=alt
+        )
+        .values("person")
+        .distinct(),
     )
     months = [
         m for m in indicators.monthly(programme, end) if start.replace(day=1) <= m.month <= end
@@ -58,9 +72,9 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
             "Objectifs et réalisations",
             ["Indicateur", "Réalisé", "Objectif"],
             [
-                ["Bénéficiaires inscrits", enrolled, programme.target_persons],
-                ["Prestations sur la période", worked.count(), None],
-                ["Prestations depuis le début", cumulative, programme.target_sessions],
+                ["Bénéficiaires inscrits", n["enrolled"], programme.target_persons],
+                ["Prestations sur la période", n["in_period"], None],
+                ["Prestations depuis le début", n["cumulative"], programme.target_sessions],
             ],
             "counts",
         ),
@@ -99,8 +113,6 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
             "grid",
         )
     )
-    aw = AwarenessSession.objects.filter(programme=programme, date__range=(start, end))
-    alt = AlternativeActivity.objects.filter(programme=programme, date__range=(start, end))
     tables.append(
         table(
             "awareness",
@@ -109,17 +121,10 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
             [
                 [
                     "Sensibilisation au retour à l'activité",
-                    aw.count(),
-                    AwarenessAttendance.objects.filter(session__in=aw)
-                    .values("person")
-                    .distinct()
-                    .count(),
+                    n["awareness"],
+                    n["awareness_people"],
                 ],
-                [
-                    "Activités alternatives",
-                    alt.count(),
-                    alt.values("participants").exclude(participants=None).distinct().count(),
-                ],
+                ["Activités alternatives", n["alternatives"], n["alternative_people"]],
             ],
             "counts",
         )
@@ -184,10 +189,14 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
 
 
 def _enrolled_that_day(programme):
+    """Enrolled in the programme on the row's date. The person__in narrows the rows first
+    (index on person): without it every referral or exit of the period in the country is
+    tested."""
+    persons = Enrolment.objects.filter(programme=programme).values("person")
     enrolled = Enrolment.objects.filter(
         programme=programme, person=OuterRef("person"), start_date__lte=OuterRef("date")
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("date")))
-    return Exists(enrolled)
+    return Q(person__in=persons) & Q(Exists(enrolled))
 
 
 def cohort_change(persons, end: date):

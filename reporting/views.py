@@ -1,7 +1,9 @@
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,21 +23,26 @@ def meeting_list(request):
     programmes = access.readable_programmes(request.user)
     if not programmes.exists():
         raise Http404
+    programmes = list(programmes.order_by("-start_date"))
     managed = set(access.managed_programmes(request.user).values_list("pk", flat=True))
+    # Grouped in Python from two queries, whatever the number of programmes.
+    meetings, reports = defaultdict(list), defaultdict(list)
+    for m in Meeting.objects.filter(programme__in=managed).annotate(n_reports=Count("reports")):
+        meetings[m.programme_id].append(m)
+    published = (
+        Report.objects.filter(meeting__programme__in=[p.pk for p in programmes])
+        .exclude(meeting__programme__in=managed)
+        .select_related("meeting")
+        .defer("data")
+    )
+    for r in published:
+        reports[r.meeting.programme_id].append(r)
     return render(
         request,
         "reporting/list.html",
         {
             "title": "Comités et rapports",
-            "programmes": [
-                (
-                    p,
-                    p.pk in managed,
-                    p.meetings.prefetch_related("reports") if p.pk in managed else None,
-                    Report.objects.filter(meeting__programme=p).select_related("meeting"),
-                )
-                for p in programmes.order_by("-start_date")
-            ],
+            "programmes": [(p, p.pk in managed, meetings[p.pk], reports[p.pk]) for p in programmes],
         },
     )
 

@@ -111,6 +111,10 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Short interactive queries: PostgreSQL's JIT compiler spent 13-16 ms on queries that
+    # run in 20 (docs/benchmarks.md). Off for Sentier's connections only.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
