@@ -1,4 +1,7 @@
-from django.db.models import Exists, OuterRef, Q
+import heapq
+from itertools import islice
+
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Upper
 
 from accounts.models import Membership
@@ -6,7 +9,7 @@ from accounts.services import admin_organisations
 from audit.models import AuditEvent
 
 
-def journal_for(user):
+def journal_for(user) -> "Journal":
     """Events an organisation administrator may read: those of their organisations, and the
     sign-in events (which belong to no organisation) of their members' accounts."""
     orgs = list(admin_organisations(user).values_list("pk", flat=True))
@@ -14,17 +17,54 @@ def journal_for(user):
     # Sign-in events count only from the day the account joined one of the admin's
     # organisations: adding an e-mail must not reveal that account's earlier history.
     since = members.filter(created_at__lte=OuterRef("at"))
-    member_then = Exists(since.filter(user_id=OuterRef("actor_id")))
-    typed_then = Exists(since.filter(user__email__iexact=OuterRef("actor_email")))
-    # The member ids and e-mails are spelled out so that each branch of the OR reads its own
-    # index (organisation, actor, typed e-mail): no scan of the whole journal.
     member_ids = list(members.values_list("user_id", flat=True).distinct())
     emails = [e.upper() for e in members.values_list("user__email", flat=True).distinct()]
-    return AuditEvent.objects.alias(typed=Upper("actor_email")).filter(
-        Q(organisation__in=orgs)
-        | Q(member_then, organisation__isnull=True, actor_id__in=member_ids)
-        | Q(typed_then, organisation__isnull=True, actor__isnull=True, typed__in=emails)
+    events = AuditEvent.objects.alias(typed=Upper("actor_email"))
+    return Journal(
+        [
+            events.filter(organisation__in=orgs),
+            events.filter(
+                Exists(since.filter(user_id=OuterRef("actor_id"))),
+                organisation__isnull=True,
+                actor_id__in=member_ids,
+            ),
+            events.filter(
+                Exists(since.filter(user__email__iexact=OuterRef("actor_email"))),
+                organisation__isnull=True,
+                actor__isnull=True,
+                typed__in=emails,
+            ),
+        ]
     )
+
+
+class Journal:
+    """Disjoint branches of the journal, each read newest first through its own index, merged
+    on the fly. Sliced and counted like a queryset, so the Paginator takes it; one OR query
+    instead let PostgreSQL walk the whole journal by date (150 ms at national scale)."""
+
+    ordered = True
+
+    def __init__(self, branches):
+        self.branches = [b.order_by("-at", "-id") for b in branches]
+
+    def filter(self, *args, **kwargs) -> "Journal":
+        return Journal([b.filter(*args, **kwargs) for b in self.branches])
+
+    def count(self) -> int:
+        return sum(b.count() for b in self.branches)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        start, stop = item.start or 0, item.stop
+        newest = heapq.merge(
+            *(b[:stop] for b in self.branches), key=lambda e: (e.at, e.pk), reverse=True
+        )
+        return list(islice(newest, start, stop))
 
 
 def apply_filters(events, data):

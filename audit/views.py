@@ -16,7 +16,7 @@ def journal(request):
     events = journal_for(request.user)
     if form.is_valid():
         events = apply_filters(events, form.cleaned_data)
-    page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/journal.html",

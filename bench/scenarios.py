@@ -175,5 +175,5 @@ def timeline_app(user, person):
 
 
 def journal_app(admin):
-    page = Paginator(journal_for(admin).order_by("-at", "-id"), 50).get_page(1)
+    page = Paginator(journal_for(admin), 50).get_page(1)
     return page.paginator.count, [e.pk for e in page.object_list]

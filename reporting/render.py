@@ -2,7 +2,11 @@
 `shared=True` (funders, exports marked for sharing) applies small-count suppression."""
 
 import csv
+import hashlib
 import io
+import json
+
+from django.core.cache import cache
 
 from reporting.suppression import SECONDARY_MARK, display, suppress
 
@@ -101,9 +105,21 @@ def tables(report, shared: bool) -> list[dict]:
 
 
 def present_all(raw_tables: list[dict], shared: bool, threshold: int) -> list[dict]:
-    presented = [present(t, shared, threshold) for t in raw_tables]
-    if shared:
-        _cross_table(raw_tables, presented, threshold)
+    """The tables as shown. Suppression is a pure function of the raw figures, and its
+    audit (mixed-integer programmes) costs far more than the figures: the result is kept
+    per content, so live figures stay live and an unchanged table is not solved again."""
+    key = (
+        "presented:"
+        + hashlib.sha256(
+            json.dumps([raw_tables, shared, threshold], sort_keys=True, default=str).encode()
+        ).hexdigest()
+    )
+    presented = cache.get(key)
+    if presented is None:
+        presented = [present(t, shared, threshold) for t in raw_tables]
+        if shared:
+            _cross_table(raw_tables, presented, threshold)
+        cache.set(key, presented, timeout=24 * 3600)
     return presented
 
 

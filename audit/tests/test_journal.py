@@ -61,3 +61,32 @@ def test_failed_logins_of_members_are_visible_to_their_admin(client, users, logi
 @pytest.mark.parametrize("role", [r for r in Role.values if r != "org_admin"])
 def test_only_org_admins_read_the_journal(login, role):
     assert login(role).get(reverse("audit:journal")).status_code == 404
+
+
+def test_pages_interleave_the_three_kinds_of_events_newest_first(carrier, users):
+    """The journal merges the organisation's events, its members' sign-ins and sign-ins
+    typed with a member's e-mail: every page is in date order, none lost, none repeated,
+    and the events of a stranger or from before an account joined never appear."""
+    from django.utils import timezone
+
+    from audit.queries import journal_for
+
+    admin, member = users["org_admin"], users["health"]
+    AuditEvent.objects.create(action=Action.LOGIN, actor=member)  # before joining: hidden
+    Membership.objects.filter(user=member).update(created_at=timezone.now())
+    AuditEvent.objects.create(action=Action.LOGIN, actor=UserFactory())  # a stranger's
+    expected = []
+    for n in range(23):  # created in order: the journal shows them newest first
+        if n % 3 == 0:
+            event = AuditEvent.objects.create(action=Action.VIEW, organisation=carrier)
+        elif n % 3 == 1:
+            event = AuditEvent.objects.create(action=Action.LOGIN, actor=member)
+        else:
+            event = AuditEvent.objects.create(
+                action=Action.LOGIN_FAILED, actor_email=member.email.upper()
+            )
+        expected.append(event.pk)
+    journal = journal_for(admin)
+    seen = [e.pk for start in range(0, 30, 7) for e in journal[start : start + 7]]
+    assert seen == list(reversed(expected))
+    assert journal.count() == 23
