@@ -71,7 +71,8 @@ class Grid:
         return eqs
 
 
-def _rank(matrix: list[list[Fraction]]) -> int:
+def _reduced(matrix: list[list[Fraction]]) -> list[list[Fraction]]:
+    """Reduced row echelon form, in exact rational arithmetic; zero rows dropped."""
     m = [row[:] for row in matrix]
     rank, cols = 0, len(m[0]) if m else 0
     for c in range(cols):
@@ -79,16 +80,20 @@ def _rank(matrix: list[list[Fraction]]) -> int:
         if pivot is None:
             continue
         m[rank], m[pivot] = m[pivot], m[rank]
+        lead = m[rank][c]
+        m[rank] = [a / lead for a in m[rank]]
         for r in range(len(m)):
             if r != rank and m[r][c] != 0:
-                factor = m[r][c] / m[rank][c]
+                factor = m[r][c]
                 m[r] = [a - factor * b for a, b in zip(m[r], m[rank], strict=True)]
         rank += 1
-    return rank
+    return m[:rank]
 
 
 def recoverable(grid: Grid) -> list:
-    """Hidden positions whose exact value follows from what is published."""
+    """Hidden positions whose exact value follows from what is published: those whose unit
+    vector lies in the row space of the equations, i.e. a row of the reduced echelon form
+    is that unit vector (one reduction, rather than one rank per unknown)."""
     unknowns = sorted(grid.hidden, key=str)
     if not unknowns:
         return []
@@ -103,17 +108,17 @@ def recoverable(grid: Grid) -> list:
             row[index[total]] -= 1
         if any(row):
             system.append(row)
-    base = _rank(system) if system else 0
-    found = []
-    for pos, i in index.items():
-        unit = [Fraction(1 if j == i else 0) for j in range(len(unknowns))]
-        if _rank(system + [unit]) == base:
-            found.append(pos)
-    return found
+    determined = set()
+    for row in _reduced(system):
+        nonzero = [j for j, a in enumerate(row) if a != 0]
+        if len(nonzero) == 1:
+            determined.add(nonzero[0])
+    return [pos for pos, i in index.items() if i in determined]
 
 
-def pinned(grid: Grid, threshold: int) -> list:
-    """Hidden positions whose value the bounds and equations leave no choice for."""
+def pinned(grid: Grid, threshold: int, first_only: bool = False) -> list:
+    """Hidden positions whose value the bounds and equations leave no choice for (the first
+    one only, in the same order, when that is all the caller uses)."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -151,14 +156,31 @@ def pinned(grid: Grid, threshold: int) -> list:
         hi += [np.inf, 0]
     constraints = LinearConstraint(np.array(rows), lo, hi)
     bounds, integrality = Bounds(lower, upper), np.ones(n)
+    # Every solution met on the way shows values a hidden position can take: one that has
+    # already shown two values is not pinned, and needs no programme of its own.
+    seen: dict = {pos: set() for pos in grid.hidden}
+
+    def solve(c):
+        result = milp(c, constraints=constraints, bounds=bounds, integrality=integrality)
+        if result.success:
+            for p, values in seen.items():
+                values.add(round(result.x[index[p]]))
+        return result
+
     found = []
     for pos in sorted(grid.hidden, key=str):
+        if len(seen[pos]) > 1:
+            continue
         c = np.zeros(n)
         c[index[pos]] = 1
-        low = milp(c, constraints=constraints, bounds=bounds, integrality=integrality)
-        high = milp(-c, constraints=constraints, bounds=bounds, integrality=integrality)
-        if low.success and high.success and round(low.fun) == round(-high.fun):
+        low = solve(c)
+        if not low.success or len(seen[pos]) > 1:
+            continue
+        high = solve(-c)
+        if high.success and round(low.fun) == round(-high.fun):
             found.append(pos)
+            if first_only:
+                break
     return found
 
 
@@ -169,7 +191,7 @@ def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> Grid
     grid.primary = {pos for pos in grid.positions() if 0 < grid.value(pos) < threshold}
     grid.hidden = set(grid.primary)
     while True:
-        exposed = recoverable(grid) or pinned(grid, threshold)
+        exposed = recoverable(grid) or pinned(grid, threshold, first_only=True)
         if not exposed:
             return grid
         complement = _complement(grid, exposed[0])
