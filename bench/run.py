@@ -126,8 +126,8 @@ def main() -> None:
         f"{subjects.org.pk}, programme {subjects.programme.pk} ; médiane de {args.runs} essais."
     )
     header = (
-        f"{'Scénario':<42} {'Sentier':>8} {'dont SQL':>8} {'req.':>4} {'Plancher':>8} "
-        f"{'req.':>4} {'Ratio':>6}  Objectif"
+        f"{'Scénario':<46} {'Sentier':>7} {'dont SQL':>8} {'req.':>4} {'Plancher':>8} "
+        f"{'req.':>4} {'Ratio':>5} {'SQL':>5}  Objectif"
     )
     print(header + "\n" + "-" * len(header))
     failed = []
@@ -136,7 +136,7 @@ def main() -> None:
             continue
         if _normalise(sc.app()) != _normalise(sc.floor()):
             failed.append(sc.name)
-            print(f"{sc.name:<42} RÉSULTATS DIFFÉRENTS du plancher : mesure sans valeur")
+            print(f"{sc.name:<46} RÉSULTATS DIFFÉRENTS du plancher : mesure sans valeur")
             continue
         app, floor = [], []
         for _ in range(args.runs):
@@ -145,12 +145,14 @@ def main() -> None:
         a = statistics.median(t for t, _, _ in app)
         a_sql = statistics.median(s for _, s, _ in app)
         f = statistics.median(t for t, _, _ in floor)
-        ratio = a / f if f else float("inf")
-        ok = a <= sc.goal_ms and (sc.max_ratio is None or ratio <= sc.max_ratio)
-        goal = f"< {sc.goal_ms:.0f} ms" + (f", ≤ {sc.max_ratio:g}×" if sc.max_ratio else "")
+        ratio, sql_ratio = a / f, a_sql / f
+        # The floor is SQL only; "SQL" compares Sentier's time inside the database driver
+        # with it, "Ratio" the whole call, Django's query building included.
+        ok = a <= sc.goal_ms and (sc.max_ratio is None or sql_ratio <= sc.max_ratio)
+        goal = f"< {sc.goal_ms:.0f} ms" + (f", SQL ≤ {sc.max_ratio:g}×" if sc.max_ratio else "")
         print(
-            f"{sc.name:<42} {a:>8.1f} {a_sql:>8.1f} {app[0][2]:>4} {f:>8.1f} {floor[0][2]:>4} "
-            f"{ratio:>6.2f}  {goal} {'✓' if ok else '✗'}"
+            f"{sc.name:<46} {a:>7.1f} {a_sql:>8.1f} {app[0][2]:>4} {f:>8.1f} {floor[0][2]:>4} "
+            f"{ratio:>5.1f} {sql_ratio:>5.2f}  {goal} {'✓' if ok else '✗'}"
         )
     if failed:
         sys.exit(f"Résultats différents du plancher : {', '.join(failed)}")
