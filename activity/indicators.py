@@ -127,6 +127,23 @@ def below_minimum(programme: Programme, month: date):
     )
 
 
+def reach(awareness, alternatives) -> dict:
+    """The counts (for core.counts.counts) of awareness sessions and alternative activities,
+    and of the distinct persons each reached."""
+    return {
+        "awareness": awareness.values("pk"),
+        "awareness_people": AwarenessAttendance.objects.filter(session__in=awareness)
+        .values("person")
+        .distinct(),
+        "alternatives": alternatives.values("pk"),
+        "alternative_people": AlternativeActivity.participants.through.objects.filter(
+            alternativeactivity__in=alternatives
+        )
+        .values("person")
+        .distinct(),
+    }
+
+
 def summary(programme: Programme, today: date) -> dict:
     worked = Q(status__in=WORKED)
     totals = Participation.objects.filter(
@@ -139,22 +156,15 @@ def summary(programme: Programme, today: date) -> dict:
         persons=Count("person", distinct=True, filter=worked),
     )
     sessions = WorkSession.objects.filter(programme=programme, cancelled=False).values("pk")
-    alternatives = AlternativeActivity.objects.filter(programme=programme)
     n = counts(
         programme,
         held=sessions.filter(date__lte=today),
         planned=sessions.filter(date__gt=today),
         enrolled=Enrolment.objects.filter(programme=programme).values("person").distinct(),
-        awareness=AwarenessSession.objects.filter(programme=programme).values("pk"),
-        awareness_people=AwarenessAttendance.objects.filter(session__programme=programme)
-        .values("person")
-        .distinct(),
-        alternatives=alternatives.values("pk"),
-        alternative_people=AlternativeActivity.participants.through.objects.filter(
-            alternativeactivity__in=alternatives
-        )
-        .values("person")
-        .distinct(),
+        **reach(
+            AwarenessSession.objects.filter(programme=programme),
+            AlternativeActivity.objects.filter(programme=programme),
+        ),
     )
     remaining_days = max((programme.end_date - today).days, 0)
     remaining = max(programme.target_sessions - totals["prestations"], 0)

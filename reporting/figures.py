@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce
 from activity import indicators
 from activity.models import (
     AlternativeActivity,
-    AwarenessAttendance,
     AwarenessSession,
     Enrolment,
     Participation,
@@ -52,16 +51,7 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
         enrolled=Enrolment.objects.filter(programme=programme, start_date__lte=end)
         .values("person")
         .distinct(),
-        awareness=aw.values("pk"),
-        awareness_people=AwarenessAttendance.objects.filter(session__in=aw)
-        .values("person")
-        .distinct(),
-        alternatives=alt.values("pk"),
-        alternative_people=AlternativeActivity.participants.through.objects.filter(
-            alternativeactivity__in=alt
-        )
-        .values("person")
-        .distinct(),
+        **indicators.reach(aw, alt),
     )
     months = [
         m for m in indicators.monthly(programme, end) if start.replace(day=1) <= m.month <= end

@@ -110,6 +110,20 @@ def test_every_url_is_classified():
     assert names == READ_PAGES.keys() | NOT_LISTS
 
 
+def worked_and_paid(session, person, users):
+    part = Participation.objects.create(
+        session=session, person=person, status="present", hours=3, pay_due=30
+    )
+    Payment.objects.create(
+        participation=part,
+        amount=30,
+        method="cash",
+        paid_at=timezone.now(),
+        idempotency_key=uuid.uuid4(),
+        recorded_by=users["supervisor"],
+    )
+
+
 def grow(o, users):
     """Add a few rows to everything the pages list."""
     carrier, programme, session = o["carrier"], o["programme"], o["session"]
@@ -136,17 +150,7 @@ def grow(o, users):
             start_date=programme.start_date,
             created_by=users["coordinator"],
         )
-        part = Participation.objects.create(
-            session=session, person=p, status="present", hours=3, pay_due=30
-        )
-        Payment.objects.create(
-            participation=part,
-            amount=30,
-            method="cash",
-            paid_at=timezone.now(),
-            idempotency_key=uuid.uuid4(),
-            recorded_by=users["supervisor"],
-        )
+        worked_and_paid(session, p, users)
         Contract.objects.create(
             organisation=carrier, person=p, session=session, created_by=users["payroll"]
         )
@@ -185,17 +189,7 @@ def grow(o, users):
         later.pk, later.programme = None, other
         later.date = session.date - timedelta(days=WorkSession.objects.count())
         later.save()
-        own = Participation.objects.create(
-            session=later, person=o["person"], status="present", hours=3, pay_due=30
-        )
-        Payment.objects.create(
-            participation=own,
-            amount=30,
-            method="cash",
-            paid_at=timezone.now(),
-            idempotency_key=uuid.uuid4(),
-            recorded_by=users["supervisor"],
-        )
+        worked_and_paid(later, o["person"], users)
         AwarenessAttendance.objects.create(session=awareness, person=o["person"]) if not (
             AwarenessAttendance.objects.filter(session=awareness, person=o["person"]).exists()
         ) else None
