@@ -1,5 +1,7 @@
 """Database triggers keep activity_programmestat exact in the transaction of every change
-(see activity/stats.py); existing enrolments and participations are counted once here."""
+(see activity/stats.py); existing enrolments and participations are counted once here.
+The SQL lives in activity/stats.py: changing it there needs a new migration that installs
+the triggers again, or existing databases keep the old ones."""
 
 from django.db import migrations
 
