@@ -17,8 +17,9 @@ def journal_for(user) -> "Journal":
     # Sign-in events count only from the day the account joined one of the admin's
     # organisations: adding an e-mail must not reveal that account's earlier history.
     since = members.filter(created_at__lte=OuterRef("at"))
-    member_ids = list(members.values_list("user_id", flat=True).distinct())
-    emails = [e.upper() for e in members.values_list("user__email", flat=True).distinct()]
+    accounts = set(members.values_list("user_id", "user__email"))
+    member_ids = [user_id for user_id, _ in accounts]
+    emails = [email.upper() for _, email in accounts]
     events = AuditEvent.objects.alias(typed=Upper("actor_email"))
     return Journal(
         [

@@ -14,8 +14,9 @@ from activity.models import (
     WorkSession,
 )
 from audit.models import AuditEvent
-from bench.world import TODAY, World, add_months, at
+from bench.world import TODAY, World, at
 from core import crypto
+from core.dates import add_months
 from pathways.models import Assessment, Exit, Note, Referral, Service
 
 RATE = Decimal("10.00")

@@ -1,4 +1,4 @@
-"""Fill a PostgreSQL database with the synthetic national dataset (see bench/README.md).
+"""Fill a PostgreSQL database with the synthetic national dataset (see docs/benchmarks.md).
 
     bench/generate [--scale 1.0] [--seed 2026] [--database sentier_bench]
 
@@ -24,11 +24,10 @@ def database_url(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def recreate(url: str, name: str) -> None:
+def recreate(name: str) -> None:
     import psycopg
 
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -46,7 +45,7 @@ def main() -> None:
 
     url = database_url(args.database)
     started = time.perf_counter()
-    recreate(url, args.database)
+    recreate(args.database)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sentier.settings")
     import django

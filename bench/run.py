@@ -1,5 +1,5 @@
 """Time each page's database work on the national dataset against its hand-written SQL
-floor (see bench/README.md).
+floor (see docs/benchmarks.md).
 
     bench/run [--database sentier_bench] [--runs 9]
 

@@ -12,6 +12,7 @@ from accounts.models import Membership, Organisation, Team, User
 from accounts.roles import Role
 from activity.models import Domain, Enrolment, Programme, Worksite
 from bench.bulk import Loader
+from core.dates import add_months
 from people.codes import ALPHABET
 from people.models import Person, Share
 
@@ -34,11 +35,6 @@ POSTAL = ["75018", "75019", "75010", "93200", "93300", "92230", "94200"]
 
 def at(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, min(day.day, 28))
 
 
 @dataclass

@@ -20,10 +20,9 @@ from reporting.models import ActionItem, Meeting, Report
 
 @login_required
 def meeting_list(request):
-    programmes = access.readable_programmes(request.user)
-    if not programmes.exists():
+    programmes = list(access.readable_programmes(request.user).order_by("-start_date"))
+    if not programmes:
         raise Http404
-    programmes = list(programmes.order_by("-start_date"))
     managed = set(access.managed_programmes(request.user).values_list("pk", flat=True))
     # Grouped in Python from two queries, whatever the number of programmes.
     meetings, reports = defaultdict(list), defaultdict(list)
