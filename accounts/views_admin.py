@@ -36,7 +36,7 @@ def org_detail(request, org_id):
     if request.method == "POST" and settings_form.is_valid():
         settings_form.save()
         record(
-            request,
+            request.actor,
             Action.UPDATE,
             org,
             organisation=org,
@@ -75,7 +75,12 @@ def team_edit(request, org_id, team_id=None):
         team = form.save()
         action = Action.UPDATE if team_id else Action.CREATE
         record(
-            request, action, team, organisation=org, label=team.name, fields=list(form.changed_data)
+            request.actor,
+            action,
+            team,
+            organisation=org,
+            label=team.name,
+            fields=list(form.changed_data),
         )
         messages.success(request, f"Équipe « {team.name} » enregistrée.")
         return redirect("accounts:org_detail", org_id=org.pk)
@@ -98,7 +103,7 @@ def member_add(request, org_id):
             teams=data["teams"],
         )
         record(
-            request,
+            request.actor,
             Action.CREATE,
             membership,
             organisation=org,
@@ -137,7 +142,7 @@ def member_edit(request, org_id, membership_id):
     if request.method == "POST" and form.is_valid():
         form.save()
         record(
-            request,
+            request.actor,
             Action.UPDATE,
             membership,
             organisation=org,
@@ -180,7 +185,7 @@ def member_reset(request, org_id, membership_id):
     services.reset_second_factor(user)
     axes_reset(username=user.email)
     record(
-        request,
+        request.actor,
         Action.UPDATE,
         user,
         organisation=org,

@@ -77,7 +77,7 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            record(request, Action.OTP_ENROLLED, user=user)
+            record(request.actor.as_user(user), Action.OTP_ENROLLED)
             messages.success(request, "Le second facteur est activé.")
             return redirect(_next_url(request))
         form.add_error("token", "Ce code n'est pas le bon. Vérifiez l'heure de votre téléphone.")
@@ -138,7 +138,9 @@ def activate(request, uidb64, token):
     if request.method == "POST" and form.is_valid():
         form.save()
         axes_reset(username=user.email)
-        record(request, Action.UPDATE, user, user=user, label=user.email, fields=["password"])
+        record(
+            request.actor.as_user(user), Action.UPDATE, user, label=user.email, fields=["password"]
+        )
         messages.success(request, "Votre mot de passe est enregistré. Connectez-vous.")
         return redirect("accounts:login")
     return render(

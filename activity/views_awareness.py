@@ -77,7 +77,7 @@ def awareness_edit(request, pk=None):
         for person in keep:
             AwarenessAttendance.objects.get_or_create(session=session, person=person)
         record(
-            request,
+            request.actor,
             Action.UPDATE if pk else Action.CREATE,
             session,
             organisation=org,
@@ -118,7 +118,7 @@ def alternative_create(request):
         activity.created_by = request.user
         activity.save()
         form.save_m2m()
-        record(request, Action.CREATE, activity, organisation=org, label=str(activity))
+        record(request.actor, Action.CREATE, activity, organisation=org, label=str(activity))
         messages.success(request, "Activité enregistrée.")
         return redirect("activity:awareness")
     return form_page(

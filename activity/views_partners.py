@@ -59,7 +59,7 @@ def partner_edit(request, pk=None):
         saved = _save_unique(form, "Un partenaire porte déjà ce nom.")
         if saved:
             record(
-                request,
+                request.actor,
                 Action.UPDATE if pk else Action.CREATE,
                 saved,
                 label=saved.name,
@@ -84,7 +84,13 @@ def partner_detail(request, pk):
         note = form.save(commit=False)
         note.partner, note.author = partner, request.user
         note.save()
-        record(request, Action.CREATE, note, organisation=partner.organisation, label=partner.name)
+        record(
+            request.actor,
+            Action.CREATE,
+            note,
+            organisation=partner.organisation,
+            label=partner.name,
+        )
         messages.success(request, "Note ajoutée.")
         return redirect("activity:partner", pk=partner.pk)
     return render(
@@ -127,7 +133,7 @@ def worksite_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         record(
-            request,
+            request.actor,
             Action.UPDATE if pk else Action.CREATE,
             saved,
             label=saved.name,

@@ -73,7 +73,7 @@ def contract_create(request):
         else:
             try:
                 service.create(
-                    request,
+                    request.actor,
                     person,
                     session=data["session"],
                     start=data["period_start"],
@@ -102,7 +102,7 @@ def _contract(request, pk):
 def contract_pdf(request, pk):
     contract = _contract(request, pk)
     try:
-        pdf = service.render_pdf(request, contract)
+        pdf = service.render_pdf(request.actor, contract)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("activity:contracts")
@@ -119,7 +119,7 @@ def contract_sign(request, pk):
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service.sign(request, contract, form.cleaned_data["signed_on"])
+            service.sign(request.actor, contract, form.cleaned_data["signed_on"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -131,7 +131,7 @@ def contract_sign(request, pk):
 @login_required
 @require_POST
 def contract_cancel(request, pk):
-    service.cancel(request, _contract(request, pk))
+    service.cancel(request.actor, _contract(request, pk))
     messages.success(request, "Contrat annulé.")
     return redirect("activity:contracts")
 
@@ -147,7 +147,7 @@ def payroll_export(request):
     org = orgs.order_by("pk").first()
     rows = payroll.month_rows(org, month, Person.objects.visible_to(request.user))
     record(
-        request,
+        request.actor,
         Action.EXPORT,
         org,
         organisation=org,
@@ -156,7 +156,7 @@ def payroll_export(request):
         rows=len(rows),
     )
     record(
-        request,
+        request.actor,
         Action.IDENTITY_VIEW,
         org,
         organisation=org,

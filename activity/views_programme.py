@@ -54,7 +54,7 @@ def programme_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         programme = form.save()
         record(
-            request,
+            request.actor,
             Action.UPDATE if pk else Action.CREATE,
             programme,
             label=programme.name,
@@ -131,7 +131,7 @@ def enrol(request, pk):
         else:
             try:
                 service.enrol(
-                    request,
+                    request.actor,
                     programme,
                     person,
                     form.cleaned_data["start_date"],
@@ -159,7 +159,7 @@ def enrolment_end(request, pk):
     form = EndEnrolmentForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            service.end_enrolment(request, enrolment, form.cleaned_data["end_date"])
+            service.end_enrolment(request.actor, enrolment, form.cleaned_data["end_date"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

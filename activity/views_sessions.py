@@ -72,7 +72,7 @@ def session_create(request):
         session = form.save(commit=False)
         session.created_by = request.user
         try:
-            created = service.plan(request, session, form.cleaned_data["weeks"])
+            created = service.plan(request.actor, session, form.cleaned_data["weeks"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -126,7 +126,7 @@ def session_invite(request, pk):
     if form.is_valid():
         person = persons.get(pk=form.cleaned_data["person"])
         try:
-            service.invite(request, session, person)
+            service.invite(request.actor, session, person)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -142,7 +142,7 @@ def session_invite(request, pk):
 def session_cancel(request, pk):
     session = scoped(request, WorkSession.objects.select_related("worksite"), SESSION, pk=pk)
     try:
-        service.cancel(request, session)
+        service.cancel(request.actor, session)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -173,7 +173,7 @@ def attendance(request, pk):
         data = form.cleaned_data
         try:
             service.mark(
-                request,
+                request.actor,
                 participation,
                 status=data["status"],
                 hours=data["hours"],
@@ -208,7 +208,7 @@ def payment(request, pk):
         data = form.cleaned_data
         try:
             paid, created = pay_service.pay(
-                request,
+                request.actor,
                 participation,
                 key=data["key"],
                 amount=data["amount"],
@@ -264,7 +264,10 @@ def payment_reverse(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             pay_service.reverse(
-                request, payment, key=form.cleaned_data["key"], reason=form.cleaned_data["reason"]
+                request.actor,
+                payment,
+                key=form.cleaned_data["key"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             form.add_error(None, error)

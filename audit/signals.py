@@ -1,29 +1,37 @@
+from dataclasses import replace
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
+
+
+def _actor(request, user=None, email=""):
+    actor = Actor.from_request(request, user=user) if request is not None else Actor(user=user)
+    return replace(actor, email=email) if email else actor
 
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
-    record(request, Action.LOGIN, user=user)
+    record(_actor(request, user), Action.LOGIN)
 
 
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        record(request, Action.LOGOUT, user=user)
+        record(_actor(request, user), Action.LOGOUT)
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The typed e-mail is kept (not the password): it tells an admin which account is targeted.
     email = str(credentials.get("username", ""))[:254]
-    record(request, Action.LOGIN_FAILED, user=None, email=email)
+    record(_actor(request, email=email), Action.LOGIN_FAILED)
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username=None, **kwargs):
-    record(request, Action.LOCKED_OUT, user=None, email=str(username or "")[:254])
+    record(_actor(request, email=str(username or "")[:254]), Action.LOCKED_OUT)

@@ -21,6 +21,6 @@ def add_term(request, model, organisation, raw_name, *, noun: str):
         messages.error(request, f"« {name} » existe déjà.")
         return None
     term = model.objects.create(organisation=organisation, name=name)
-    record(request, Action.CREATE, term, organisation=organisation, label=name)
+    record(request.actor, Action.CREATE, term, organisation=organisation, label=name)
     messages.success(request, f"« {name} » ajouté.")
     return term

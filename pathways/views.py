@@ -52,7 +52,7 @@ def person_timeline(request, code):
     form = TimelineFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     entries = timeline.build(person, access, data.get("kinds"), data.get("start"), data.get("end"))
-    record(request, Action.VIEW, person, view="timeline")
+    record(request.actor, Action.VIEW, person, view="timeline")
     return _page(
         request,
         "timeline.html",
@@ -78,7 +78,7 @@ def note_add(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             note_service.write(
-                request,
+                request.actor,
                 person,
                 access,
                 level=form.cleaned_data["level"],
@@ -108,7 +108,7 @@ def note_edit(request, code, pk):
         data = form.cleaned_data
         try:
             note_service.edit(
-                request,
+                request.actor,
                 note,
                 access,
                 level=data["level"],
@@ -136,7 +136,7 @@ def note_edit(request, code, pk):
         (v, v.unseal()["text"])
         for v in note.versions.filter(level__in=access.levels).select_related("author")
     ]
-    record(request, Action.VIEW, note, organisation=note.organisation, label=person.code)
+    record(request.actor, Action.VIEW, note, organisation=note.organisation, label=person.code)
     return _page(
         request,
         "note.html",
@@ -157,7 +157,7 @@ def assessment_add(request, code):
     form = AssessmentForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            followup.record_assessment(request, person, form)
+            followup.record_assessment(request.actor, person, form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -191,7 +191,7 @@ def goals(request, code, pk=None):
             saved.person = person
             saved.author_id = saved.author_id or request.user.pk
             try:
-                followup.save_goal(request, saved, form.cleaned_data.get("version"))
+                followup.save_goal(request.actor, saved, form.cleaned_data.get("version"))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -220,7 +220,9 @@ def goal_step(request, code, pk):
         step = form.save(commit=False)
         step.goal = goal
         step.save()
-        record(request, Action.CREATE, step, organisation=person.organisation, label=person.code)
+        record(
+            request.actor, Action.CREATE, step, organisation=person.organisation, label=person.code
+        )
         messages.success(request, "Étape ajoutée.")
     else:
         messages.error(request, "Indiquez la date et l'étape.")
@@ -244,7 +246,7 @@ def referral(request, code, pk=None):
         saved.author_id = saved.author_id or request.user.pk
         saved.save()
         record(
-            request,
+            request.actor,
             Action.UPDATE if pk else Action.CREATE,
             saved,
             organisation=person.organisation,
@@ -266,7 +268,7 @@ def exit_person(request, code):
         initial={"date": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        followup.close(request, person, form)
+        followup.close(request.actor, person, form)
         messages.success(request, "Sortie enregistrée. La personne pourra être réinscrite.")
         return redirect("pathways:timeline", code=person.code)
     return _page(request, "form.html", person, access, title="Sortie du dispositif", form=form)
@@ -279,7 +281,7 @@ def shares(request, code):
     form = ShareForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            followup.share(request, person, form.cleaned_data["organisation"])
+            followup.share(request.actor, person, form.cleaned_data["organisation"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -300,7 +302,7 @@ def shares(request, code):
 @require_POST
 def share_revoke(request, code, pk):
     person, access = _followed(request, code, "writer")
-    followup.revoke(request, get_object_or_404(Share, person=person, pk=pk))
+    followup.revoke(request.actor, get_object_or_404(Share, person=person, pk=pk))
     messages.success(request, "Partage retiré.")
     return redirect("pathways:shares", code=person.code)
 
@@ -314,7 +316,7 @@ def complex_case(request, code):
     if request.method == "POST" and "flag" in request.POST:
         person.complex_case = request.POST["flag"] == "on"
         Person.objects.filter(pk=person.pk).update(complex_case=person.complex_case)
-        record(request, Action.UPDATE, person, fields=["complex_case"])
+        record(request.actor, Action.UPDATE, person, fields=["complex_case"])
         return redirect("pathways:complex", code=person.code)
     if request.method == "POST" and form.is_valid():
         meeting = CaseMeeting(person=person, date=form.cleaned_data["date"], author=request.user)
@@ -325,7 +327,13 @@ def complex_case(request, code):
             }
         )
         meeting.save()
-        record(request, Action.CREATE, meeting, organisation=person.organisation, label=person.code)
+        record(
+            request.actor,
+            Action.CREATE,
+            meeting,
+            organisation=person.organisation,
+            label=person.code,
+        )
         messages.success(request, "Réunion enregistrée.")
         return redirect("pathways:complex", code=person.code)
     meetings = [(m, m.unseal()) for m in person.case_meetings.all()]

@@ -78,7 +78,7 @@ def services(request):
         except IntegrityError:
             form.add_error("name", "Ce service est déjà dans l'annuaire.")
         else:
-            record(request, Action.CREATE, service, organisation=org, label=service.name)
+            record(request.actor, Action.CREATE, service, organisation=org, label=service.name)
             messages.success(request, "Service ajouté à l'annuaire.")
             return redirect("pathways:services")
     return render(

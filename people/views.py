@@ -79,7 +79,7 @@ def person_create(request):
     orgs = _orgs_for(request, Perm.PERSON_EDIT)
     form = PersonForm(request.POST or None, organisations=orgs, user=request.user)
     if request.method == "POST" and form.is_valid():
-        person, created = services.register_person(request, form)
+        person, created = services.register_person(request.actor, form)
         if created:
             messages.success(request, f"Personne enregistrée sous le code {person.code}.")
         else:
@@ -106,7 +106,7 @@ def _detail_context(request, person, override_form=None):
 @login_required
 def person_detail(request, code):
     person = _person(request, code)
-    record(request, Action.VIEW, person)
+    record(request.actor, Action.VIEW, person)
     return render(request, "people/detail.html", _detail_context(request, person))
 
 
@@ -118,7 +118,7 @@ def person_edit(request, code):
     form = PersonForm(request.POST or None, instance=person, organisations=orgs, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(request, person, form)
+            services.update_person(request.actor, person, form)
         except services.StaleEdit:
             form.add_error(
                 None,
@@ -144,7 +144,7 @@ def eligibility_override(request, code):
     person = _person(request, code, Perm.ELIGIBILITY_OVERRIDE)
     form = OverrideForm(request.POST)
     if form.is_valid():
-        services.override_eligibility(request, person, form.cleaned_data["reason"])
+        services.override_eligibility(request.actor, person, form.cleaned_data["reason"])
         messages.success(request, "Dérogation enregistrée.")
         return redirect("people:detail", code=person.code)
     context = _detail_context(request, person, override_form=form)
@@ -155,7 +155,7 @@ def eligibility_override(request, code):
 @require_POST
 def eligibility_revoke(request, code):
     person = _person(request, code, Perm.ELIGIBILITY_OVERRIDE)
-    services.revoke_override(request, person)
+    services.revoke_override(request.actor, person)
     messages.success(request, "Dérogation retirée.")
     return redirect("people:detail", code=person.code)
 
@@ -164,7 +164,7 @@ def eligibility_revoke(request, code):
 @login_required
 def identity_detail(request, code):
     person = _person(request, code, Perm.IDENTITY)
-    identity, _version = services.open_identity(request, person)
+    identity, _version = services.open_identity(request.actor, person)
     return render(
         request,
         "people/identity.html",
@@ -183,7 +183,7 @@ def identity_edit(request, code):
         if form.is_valid():
             try:
                 services.save_identity(
-                    request, person, form.payload(), form.cleaned_data["version"]
+                    request.actor, person, form.payload(), form.cleaned_data["version"]
                 )
             except services.StaleEdit:
                 form.add_error(
@@ -200,7 +200,7 @@ def identity_edit(request, code):
                 messages.success(request, "Identité civile enregistrée.")
                 return redirect("people:identity", code=person.code)
     else:
-        current, version = services.open_identity(request, person)
+        current, version = services.open_identity(request.actor, person)
         form = IdentityForm(initial={**(current or {}), "version": version}, person=person)
     return render(
         request,

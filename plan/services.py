@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from activity.models import Participation, WorkSession
 from activity.models.sessions import WORKED
+from core.actor import Actor
 from core.dates import month_end, month_start
 from plan.models import (
     Action,
@@ -80,7 +81,7 @@ def parse_value(indicator: Indicator, raw: str) -> Decimal:
     return value
 
 
-def enter_value(request, indicator: Indicator, start: date, raw: str) -> IndicatorValue:
+def enter_value(actor: Actor, indicator: Indicator, start: date, raw: str) -> IndicatorValue:
     if indicator.source != Indicator.Source.ENTERED:
         raise ValidationError("Ce chiffre est calculé par Sentier : il ne se saisit pas.")
     check_period(indicator, start)
@@ -98,7 +99,7 @@ def enter_value(request, indicator: Indicator, start: date, raw: str) -> Indicat
         )
     value = parse_value(indicator, raw)
     return IndicatorValue.objects.create(
-        indicator=indicator, period_start=start, value=value, entered_by=request.user
+        indicator=indicator, period_start=start, value=value, entered_by=actor.user
     )
 
 

@@ -124,7 +124,7 @@ def tracking(request, pk):
         body, ctype = HTML(string=html).write_pdf(), "application/pdf"
     else:
         raise Http404
-    record(request, AuditAction.EXPORT, plan, label=plan.name, format=fmt)
+    record(request.actor, AuditAction.EXPORT, plan, label=plan.name, format=fmt)
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="suivi-plan-{today:%Y-%m}.{fmt}"'
     return response
@@ -228,7 +228,11 @@ def step_status(request, pk):
         step.status = status
         step.save(update_fields=["status"])
         record(
-            request, AuditAction.UPDATE, step, label=f"Action {step.action.number}", status=status
+            request.actor,
+            AuditAction.UPDATE,
+            step,
+            label=f"Action {step.action.number}",
+            status=status,
         )
         messages.success(request, "État de l'étape enregistré.")
     return redirect("plan:action", pk=step.action_id)
@@ -241,7 +245,7 @@ def blocker_add(request, pk):
     form = BlockerForm(request.POST)
     if form.is_valid():
         blocker = Blocker.objects.create(step=step, **form.cleaned_data)
-        record(request, AuditAction.CREATE, blocker, label=f"Action {step.action.number}")
+        record(request.actor, AuditAction.CREATE, blocker, label=f"Action {step.action.number}")
         messages.success(request, "Frein enregistré.")
     else:
         messages.error(request, "Frein incomplet : description, responsable et date.")
@@ -261,7 +265,9 @@ def blocker_resolve(request, pk):
     else:
         blocker.resolution, blocker.resolved_on = resolution[:2000], timezone.localdate()
         blocker.save(update_fields=["resolution", "resolved_on"])
-        record(request, AuditAction.UPDATE, blocker, label=f"Action {blocker.step.action.number}")
+        record(
+            request.actor, AuditAction.UPDATE, blocker, label=f"Action {blocker.step.action.number}"
+        )
         messages.success(request, "Frein levé.")
     return redirect("plan:action", pk=blocker.step.action_id)
 
@@ -278,12 +284,15 @@ def value_add(request, pk):
     else:
         try:
             services.enter_value(
-                request, indicator, form.cleaned_data["period_start"], form.cleaned_data["value"]
+                request.actor,
+                indicator,
+                form.cleaned_data["period_start"],
+                form.cleaned_data["value"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            record(request, AuditAction.CREATE, indicator, label=indicator.name[:100])
+            record(request.actor, AuditAction.CREATE, indicator, label=indicator.name[:100])
             messages.success(
                 request, "Valeur enregistrée ; les précédentes restent dans l'historique."
             )
@@ -320,7 +329,7 @@ def meeting_add(request, pk):
     )
     meeting = Meeting.objects.create(organisation=org, plan=plan, **form.cleaned_data)
     meeting.attendee_organisations.set(plan.organisations.all())
-    record(request, AuditAction.CREATE, meeting, label=str(meeting))
+    record(request.actor, AuditAction.CREATE, meeting, label=str(meeting))
     return redirect("reporting:meeting", pk=meeting.pk)
 
 
@@ -340,7 +349,7 @@ def copy(request, pk):
             end_year=data["end_year"],
             actions=data["actions"],
         )
-        record(request, AuditAction.CREATE, new, label=new.name, copied_from=source.pk)
+        record(request.actor, AuditAction.CREATE, new, label=new.name, copied_from=source.pk)
         messages.success(request, "Nouveau plan créé.")
         return redirect("plan:dashboard", pk=new.pk)
     return render(

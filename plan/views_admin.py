@@ -22,7 +22,7 @@ def _save(request, form, title, back, created_label=""):
     if request.method == "POST" and form.is_valid():
         obj = form.save()
         action = AuditAction.CREATE if created_label else AuditAction.UPDATE
-        record(request, action, obj, label=str(obj)[:120], fields=sorted(form.changed_data))
+        record(request.actor, action, obj, label=str(obj)[:120], fields=sorted(form.changed_data))
         messages.success(request, created_label or "Modifications enregistrées.")
         return redirect(back)
     return render(request, "activity/form.html", {"title": title, "form": form, "back": back})

@@ -1,18 +1,16 @@
 """Demo committees: the programme's calendar and a frozen report for the last COSUI held."""
 
-from types import SimpleNamespace
-
 from django.utils import timezone
 
+from core.actor import Actor
 from reporting import services
 from reporting.models import Meeting, MeetingKind
 
 
 def load(programme, coordinator):
-    # Demo writes go through the same services as the pages; the "request" only names
-    # the author for the audit journal.
-    request = SimpleNamespace(user=coordinator, META={}, path="")
-    services.create_calendar(request, programme)
+    # Demo writes go through the same services as the pages, signed by the coordinator.
+    actor = Actor.command("load_demo", user=coordinator)
+    services.create_calendar(actor, programme)
     today = timezone.localdate()
     last = (
         Meeting.objects.filter(programme=programme, kind=MeetingKind.COSUI, date__lte=today)
@@ -21,7 +19,7 @@ def load(programme, coordinator):
     )
     if last is not None:
         services.generate(
-            request,
+            actor,
             last,
             threshold=5,
             leads="",

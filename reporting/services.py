@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 from core.dates import month_end, month_start
 from reporting import figures
 from reporting.models import PROGRAMME_CALENDAR, ActionItem, Meeting, Report
 from reporting.suppression import MIN_THRESHOLD
 
 
-def create_calendar(request, programme, day_of_month: int = 15) -> list[Meeting]:
+def create_calendar(actor: Actor, programme, day_of_month: int = 15) -> list[Meeting]:
     """COSTRAT in the programme's first month, a COSUI one, four, seven and ten months in
     (each on the period before it), a RETEX in the twelfth month on the whole programme —
     January to December gives the call's dates. Dates stay editable; existing kept."""
@@ -43,7 +44,7 @@ def create_calendar(request, programme, day_of_month: int = 15) -> list[Meeting]
             )
             meeting.attendee_organisations.set(programme.funders.all())
             created.append(meeting)
-    record(request, Action.CREATE, programme, label=programme.name, calendar=len(created))
+    record(actor, Action.CREATE, programme, label=programme.name, calendar=len(created))
     return created
 
 
@@ -61,7 +62,9 @@ def carried_actions(meeting: Meeting):
     ).select_related("meeting")
 
 
-def generate(request, meeting: Meeting, *, threshold: int, free_text: str, leads: str) -> Report:
+def generate(
+    actor: Actor, meeting: Meeting, *, threshold: int, free_text: str, leads: str
+) -> Report:
     if meeting.programme is None:
         raise ValidationError("Ce comité n'est rattaché à aucun programme.")
     if threshold < MIN_THRESHOLD:
@@ -72,14 +75,14 @@ def generate(request, meeting: Meeting, *, threshold: int, free_text: str, leads
     data = figures.build(programme, start, end, free_text=free_text, leads=leads)
     report = Report.objects.create(
         meeting=meeting,
-        generated_by=request.user,
+        generated_by=actor.user,
         period_start=start,
         period_end=end,
         threshold=threshold,
         data=data,
     )
     record(
-        request,
+        actor,
         Action.CREATE,
         report,
         organisation=meeting.organisation,

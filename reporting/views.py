@@ -50,7 +50,7 @@ def meeting_list(request):
 @require_POST
 def calendar(request, programme_id):
     programme = get_object_or_404(access.managed_programmes(request.user), pk=programme_id)
-    created = services.create_calendar(request, programme)
+    created = services.create_calendar(request.actor, programme)
     messages.success(request, f"{len(created)} comité(s) ajouté(s) au calendrier.")
     return redirect("reporting:list")
 
@@ -86,7 +86,7 @@ def meeting(request, pk):
             form.instance.version = version + 1
             form.save()
             record(
-                request,
+                request.actor,
                 Action.UPDATE,
                 meeting,
                 organisation=meeting.organisation,
@@ -119,7 +119,9 @@ def action_add(request, pk):
         item = form.save(commit=False)
         item.meeting = meeting
         item.save()
-        record(request, Action.CREATE, item, organisation=meeting.organisation, label=item.text)
+        record(
+            request.actor, Action.CREATE, item, organisation=meeting.organisation, label=item.text
+        )
         messages.success(request, "Action ajoutée.")
     else:
         messages.error(request, "Action incomplète : texte, responsable et échéance.")
@@ -136,7 +138,7 @@ def action_status(request, pk):
         item.status = status
         item.save(update_fields=["status"])
         record(
-            request,
+            request.actor,
             Action.UPDATE,
             item,
             organisation=item.meeting.organisation,
@@ -158,7 +160,7 @@ def generate(request, pk):
         return redirect("reporting:meeting", pk=meeting.pk)
     try:
         report = services.generate(
-            request,
+            request.actor,
             meeting,
             threshold=form.cleaned_data["threshold"],
             free_text=form.cleaned_data["free_text"],
@@ -188,7 +190,7 @@ def _report(request, pk):
 def report(request, pk):
     report, manager, shared = _report(request, pk)
     record(
-        request,
+        request.actor,
         Action.VIEW,
         report,
         organisation=report.meeting.organisation,
@@ -245,7 +247,7 @@ def download(request, pk, fmt):
     else:
         body = _pdf(request, report, presented, shared)
     record(
-        request,
+        request.actor,
         Action.EXPORT,
         report,
         organisation=report.meeting.organisation,
@@ -286,7 +288,7 @@ def funder_dashboard(request, programme_id):
     data = figures.build(programme, programme.start_date, min(today, programme.end_date))
     threshold = 5
     presented = rendering.present_all(data["tables"], True, threshold)
-    record(request, Action.VIEW, programme, label=programme.name, view="aggregates")
+    record(request.actor, Action.VIEW, programme, label=programme.name, view="aggregates")
     return render(
         request,
         "reporting/dashboard.html",

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, User
 from accounts.roles import Role
 from audit.models import Action, AuditEvent
-from audit.services import client_ip
+from core.actor import client_ip
 from people.models import Identity, Person
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 

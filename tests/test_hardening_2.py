@@ -11,6 +11,7 @@ from accounts.models import Membership
 from accounts.roles import Role
 from activity.models import AwarenessAttendance, AwarenessSession, Payment, WorkSession
 from conftest import verified_client
+from core.actor import Actor
 from people.models import Identity, Share
 from tests.factories import OrganisationFactory, PersonFactory, TeamFactory, UserFactory
 
@@ -134,7 +135,6 @@ def test_editing_awareness_keeps_attendance_of_persons_one_cannot_see(login, wor
 
 def test_reversal_key_cannot_be_reused_for_another_payment(login, world, users):
     from django.core.exceptions import ValidationError
-    from django.test import RequestFactory
 
     from activity.models import Participation
     from activity.services import payments
@@ -158,12 +158,11 @@ def test_reversal_key_cannot_be_reused_for_another_payment(login, world, users):
         idempotency_key=uuid.uuid4(),
         recorded_by=users["supervisor"],
     )
-    request = RequestFactory().post("/")
-    request.user = users["supervisor"]
+    actor = Actor(user=users["supervisor"])
     key = uuid.uuid4()
-    payments.reverse(request, first, key=key, reason="Erreur de saisie constatée")
+    payments.reverse(actor, first, key=key, reason="Erreur de saisie constatée")
     with pytest.raises(ValidationError):
-        payments.reverse(request, second, key=key, reason="Erreur de saisie constatée")
+        payments.reverse(actor, second, key=key, reason="Erreur de saisie constatée")
     assert not Payment.objects.filter(reverses=second).exists()
 
 

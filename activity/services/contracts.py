@@ -10,11 +10,12 @@ from django.utils import timezone
 from activity.models import Contract, WorkSession
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 from people.models import Identity
 
 
 def create(
-    request, person, *, session: WorkSession | None, start: date | None, end: date | None
+    actor: Actor, person, *, session: WorkSession | None, start: date | None, end: date | None
 ) -> Contract:
     if session is None and (start is None or end is None):
         raise ValidationError("Choisissez une séance, ou une période avec un début et une fin.")
@@ -28,13 +29,13 @@ def create(
         session=session,
         period_start=start,
         period_end=end,
-        created_by=request.user,
+        created_by=actor.user,
     )
-    record(request, Action.CREATE, contract, label=person.code)
+    record(actor, Action.CREATE, contract, label=person.code)
     return contract
 
 
-def sign(request, contract: Contract, signed_on: date) -> Contract:
+def sign(actor: Actor, contract: Contract, signed_on: date) -> Contract:
     if contract.status != Contract.Status.DRAFT:
         raise ValidationError("Seul un contrat à signer peut être marqué signé.")
     if signed_on > timezone.localdate():
@@ -42,18 +43,18 @@ def sign(request, contract: Contract, signed_on: date) -> Contract:
     contract.status = Contract.Status.SIGNED
     contract.signed_on = signed_on
     contract.save(update_fields=["status", "signed_on"])
-    record(request, Action.UPDATE, contract, label=contract.person.code, fields=["signed_on"])
+    record(actor, Action.UPDATE, contract, label=contract.person.code, fields=["signed_on"])
     return contract
 
 
-def cancel(request, contract: Contract) -> Contract:
+def cancel(actor: Actor, contract: Contract) -> Contract:
     contract.status = Contract.Status.CANCELLED
     contract.save(update_fields=["status"])
-    record(request, Action.UPDATE, contract, label=contract.person.code, fields=["status"])
+    record(actor, Action.UPDATE, contract, label=contract.person.code, fields=["status"])
     return contract
 
 
-def render_pdf(request, contract: Contract) -> bytes:
+def render_pdf(actor: Actor, contract: Contract) -> bytes:
     identity = Identity.objects.filter(person=contract.person).first()
     if identity is None:
         raise ValidationError(
@@ -71,6 +72,6 @@ def render_pdf(request, contract: Contract) -> bytes:
         "activity/contract_pdf.html",
         {"contract": contract, "identity": identity.unseal(), "today": timezone.localdate()},
     )
-    record(request, Action.IDENTITY_VIEW, contract.person, purpose="contract", contract=contract.pk)
-    record(request, Action.EXPORT, contract, label=contract.person.code, format="pdf")
+    record(actor, Action.IDENTITY_VIEW, contract.person, purpose="contract", contract=contract.pk)
+    record(actor, Action.EXPORT, contract, label=contract.person.code, format="pdf")
     return HTML(string=html).write_pdf()

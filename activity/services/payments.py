@@ -10,6 +10,7 @@ from django.db.models import Q
 from activity.models import Contract, Participation, Payment
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 
 
 class AlreadyPaid(Exception):
@@ -18,7 +19,7 @@ class AlreadyPaid(Exception):
 
 
 def pay(
-    request,
+    actor: Actor,
     participation: Participation,
     *,
     key,
@@ -52,7 +53,7 @@ def pay(
             paid_at=paid_at,
             receipt_number=receipt_number.strip(),
             idempotency_key=key,
-            recorded_by=request.user,
+            recorded_by=actor.user,
         )
         try:
             with transaction.atomic():
@@ -67,7 +68,7 @@ def pay(
             raise AlreadyPaid(winner)
     session = participation.session
     record(
-        request,
+        actor,
         Action.CREATE,
         payment,
         organisation=session.organisation,
@@ -105,7 +106,7 @@ def _check_payable(participation: Participation, amount: Decimal) -> None:
         raise ValidationError(errors)
 
 
-def reverse(request, payment: Payment, *, key, reason: str) -> Payment:
+def reverse(actor: Actor, payment: Payment, *, key, reason: str) -> Payment:
     reason = reason.strip()
     if payment.kind != Payment.Kind.PAYMENT:
         raise ValidationError("Seul un paiement peut être annulé.")
@@ -125,7 +126,7 @@ def reverse(request, payment: Payment, *, key, reason: str) -> Payment:
         idempotency_key=key,
         reverses=payment,
         reason=reason,
-        recorded_by=request.user,
+        recorded_by=actor.user,
     )
     try:
         with transaction.atomic():
@@ -136,7 +137,7 @@ def reverse(request, payment: Payment, *, key, reason: str) -> Payment:
             raise
         return already
     record(
-        request,
+        actor,
         Action.CREATE,
         reversal,
         organisation=payment.participation.session.organisation,

@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from activity.models import Enrolment, Programme
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 
 
 def enrol(
-    request, programme: Programme, person, start: date, override_reason: str = ""
+    actor: Actor, programme: Programme, person, start: date, override_reason: str = ""
 ) -> Enrolment:
     errors = {}
     if person.organisation_id != programme.organisation_id:
@@ -37,7 +38,7 @@ def enrol(
         person=person,
         start_date=start,
         override_reason=override_reason if not verdict.meets_rules else "",
-        created_by=request.user,
+        created_by=actor.user,
     )
     try:
         with transaction.atomic():
@@ -47,7 +48,7 @@ def enrol(
             {"person": "Cette personne est déjà inscrite dans ce programme (inscription en cours)."}
         )
     record(
-        request,
+        actor,
         Action.CREATE,
         enrolment,
         organisation=programme.organisation,
@@ -57,7 +58,7 @@ def enrol(
     return enrolment
 
 
-def end_enrolment(request, enrolment: Enrolment, end: date) -> Enrolment:
+def end_enrolment(actor: Actor, enrolment: Enrolment, end: date) -> Enrolment:
     if end < enrolment.start_date:
         raise ValidationError(
             {
@@ -68,7 +69,7 @@ def end_enrolment(request, enrolment: Enrolment, end: date) -> Enrolment:
     enrolment.end_date = end
     enrolment.save(update_fields=["end_date"])
     record(
-        request,
+        actor,
         Action.UPDATE,
         enrolment,
         organisation=enrolment.programme.organisation,

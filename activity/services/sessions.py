@@ -12,12 +12,13 @@ from activity.models import Enrolment, Participation, WorkSession
 from activity.models.sessions import WORKED, Attendance
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 from people.models import Person
 
 MAX_WEEKS = 52
 
 
-def plan(request, session: WorkSession, weeks: int = 1) -> list[WorkSession]:
+def plan(actor: Actor, session: WorkSession, weeks: int = 1) -> list[WorkSession]:
     """Save the session, and as many weekly copies as asked (one series)."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError({"weeks": f"Répétez de 1 à {MAX_WEEKS} semaines."})
@@ -45,7 +46,7 @@ def plan(request, session: WorkSession, weeks: int = 1) -> list[WorkSession]:
         copy.save()
         created.append(copy)
     record(
-        request,
+        actor,
         Action.CREATE,
         created[0],
         organisation=session.organisation,
@@ -65,7 +66,7 @@ def overlapping_bookings(person: Person, session: WorkSession):
     ).exclude(session=session)
 
 
-def invite(request, session: WorkSession, person: Person) -> Participation:
+def invite(actor: Actor, session: WorkSession, person: Person) -> Participation:
     with transaction.atomic():
         # Serialise bookings of this person so two overlapping invitations cannot both pass.
         Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -96,7 +97,7 @@ def invite(request, session: WorkSession, person: Person) -> Participation:
         except IntegrityError:
             raise ValidationError({"person": f"{person.code} est déjà invité·e à cette séance."})
     record(
-        request,
+        actor,
         Action.CREATE,
         participation,
         organisation=session.organisation,
@@ -107,7 +108,7 @@ def invite(request, session: WorkSession, person: Person) -> Participation:
 
 
 def mark(
-    request,
+    actor: Actor,
     participation: Participation,
     *,
     status: str,
@@ -176,11 +177,11 @@ def mark(
         participation.hours = hours
         participation.pay_due = pay
         participation.pay_reason = pay_reason
-        participation.recorded_by = request.user
+        participation.recorded_by = actor.user
         participation.recorded_at = timezone.now()
         participation.save()
     record(
-        request,
+        actor,
         Action.UPDATE,
         participation,
         organisation=session.organisation,
@@ -190,7 +191,7 @@ def mark(
     return participation
 
 
-def cancel(request, session: WorkSession) -> WorkSession:
+def cancel(actor: Actor, session: WorkSession) -> WorkSession:
     if Participation.objects.filter(session=session, payments__isnull=False).exists():
         raise ValidationError(
             "Des paiements sont enregistrés pour cette séance : annulez-les d'abord."
@@ -198,7 +199,7 @@ def cancel(request, session: WorkSession) -> WorkSession:
     session.cancelled = True
     session.save(update_fields=["cancelled"])
     record(
-        request,
+        actor,
         Action.UPDATE,
         session,
         organisation=session.organisation,

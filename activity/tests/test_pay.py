@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from activity.models import Contract, Participation, Payment
 from audit.models import Action, AuditEvent
+from core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,6 @@ def test_concurrent_payments_give_exactly_one(world, users):
     form (own key), as two supervisors or a flaky network would: one payment survives."""
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is proven on PostgreSQL (SQLite serialises writes)")
-    from django.test import RequestFactory
 
     from activity.services import payments
 
@@ -170,15 +170,14 @@ def test_concurrent_payments_give_exactly_one(world, users):
     def attempt():
         from django.db import connection as thread_connection
 
-        request = RequestFactory().post("/")
-        request.user = users["supervisor"]
+        actor = Actor(user=users["supervisor"])
         participation = Participation.objects.select_related("session__organisation", "person").get(
             pk=p.pk
         )
         barrier.wait()
         try:
             _, created = payments.pay(
-                request,
+                actor,
                 participation,
                 key=uuid.uuid4(),
                 amount=Decimal("30.00"),

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +17,7 @@ from accounts.roles import Role
 from activity import indicators
 from activity.models import Enrolment, Participation, Programme, ProgrammeStat, WorkSession
 from activity.services import sessions as session_service
+from core.actor import Actor
 from tests.factories import PersonFactory
 
 WORKED = ("present", "left_early")
@@ -60,9 +60,7 @@ def stored() -> dict:
 
 
 def request_as(user):
-    request = RequestFactory().post("/")
-    request.user = user
-    return request
+    return Actor(user=user)
 
 
 def test_services_keep_the_figures_exact(world, users, person, carrier):

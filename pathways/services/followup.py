@@ -10,6 +10,7 @@ from django.utils import timezone
 from activity.models import Enrolment
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 from core.dates import add_months
 from pathways.models import Assessment, Exit, Goal
 from pathways.models.assessments import DUE_MONTHS
@@ -68,16 +69,16 @@ def schedule(person, today: date) -> list[dict]:
     return rows
 
 
-def record_assessment(request, person, form) -> Assessment:
+def record_assessment(actor: Actor, person, form) -> Assessment:
     assessment = form.save(commit=False)
-    assessment.person, assessment.author, assessment.cycle = person, request.user, cycle(person)
+    assessment.person, assessment.author, assessment.cycle = person, actor.user, cycle(person)
     try:
         with transaction.atomic():
             assessment.save()
     except IntegrityError:
         raise ValidationError({"kind": "Ce bilan est déjà saisi pour ce parcours."})
     record(
-        request,
+        actor,
         Action.CREATE,
         assessment,
         organisation=person.organisation,
@@ -87,11 +88,11 @@ def record_assessment(request, person, form) -> Assessment:
     return assessment
 
 
-def save_goal(request, goal: Goal, version: int | None) -> Goal:
+def save_goal(actor: Actor, goal: Goal, version: int | None) -> Goal:
     if goal.pk is None:
         goal.save()
         record(
-            request,
+            actor,
             Action.CREATE,
             goal,
             organisation=goal.person.organisation,
@@ -108,16 +109,16 @@ def save_goal(request, goal: Goal, version: int | None) -> Goal:
         goal.version = version + 1
         goal.save()
     record(
-        request, Action.UPDATE, goal, organisation=goal.person.organisation, label=goal.person.code
+        actor, Action.UPDATE, goal, organisation=goal.person.organisation, label=goal.person.code
     )
     return goal
 
 
-def close(request, person, form) -> Exit:
+def close(actor: Actor, person, form) -> Exit:
     """Exit: the follow-up closes, open enrolments end on that date; history stays."""
     with transaction.atomic():
         exit_ = form.save(commit=False)
-        exit_.person, exit_.author = person, request.user
+        exit_.person, exit_.author = person, actor.user
         exit_.save()
         form.save_m2m()
         Enrolment.objects.filter(
@@ -125,7 +126,7 @@ def close(request, person, form) -> Exit:
         ).update(end_date=exit_.date)
         Person.objects.filter(pk=person.pk).update(status=Status.EXITED, version=F("version") + 1)
     record(
-        request,
+        actor,
         Action.CREATE,
         exit_,
         organisation=person.organisation,
@@ -135,7 +136,7 @@ def close(request, person, form) -> Exit:
     return exit_
 
 
-def share(request, person, organisation) -> Share:
+def share(actor: Actor, person, organisation) -> Share:
     if not person.consent_share_partners:
         raise ValidationError(
             "La personne n'a pas accepté le partage avec les partenaires : recueillez d'abord "
@@ -146,12 +147,12 @@ def share(request, person, organisation) -> Share:
     try:
         with transaction.atomic():
             granted = Share.objects.create(
-                person=person, organisation=organisation, granted_by=request.user
+                person=person, organisation=organisation, granted_by=actor.user
             )
     except IntegrityError:
         raise ValidationError("Le suivi est déjà partagé avec cette structure.")
     record(
-        request,
+        actor,
         Action.CREATE,
         granted,
         organisation=person.organisation,
@@ -161,12 +162,12 @@ def share(request, person, organisation) -> Share:
     return granted
 
 
-def revoke(request, granted: Share) -> None:
+def revoke(actor: Actor, granted: Share) -> None:
     if granted.revoked_at is None:
-        granted.revoked_at, granted.revoked_by = timezone.now(), request.user
+        granted.revoked_at, granted.revoked_by = timezone.now(), actor.user
         granted.save(update_fields=["revoked_at", "revoked_by"])
         record(
-            request,
+            actor,
             Action.UPDATE,
             granted,
             organisation=granted.person.organisation,

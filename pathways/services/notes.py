@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 from pathways.models import Note, NoteVersion
 
 
@@ -20,15 +21,15 @@ def _check_level(access, level):
         )
 
 
-def write(request, person, access, *, level, date, text) -> Note:
+def write(actor: Actor, person, access, *, level, date, text) -> Note:
     _check_level(access, level)
     note = Note(
-        person=person, organisation=person.organisation, level=level, date=date, author=request.user
+        person=person, organisation=person.organisation, level=level, date=date, author=actor.user
     )
     note.seal({"text": text})
     note.save()
     record(
-        request,
+        actor,
         Action.CREATE,
         note,
         organisation=person.organisation,
@@ -38,7 +39,7 @@ def write(request, person, access, *, level, date, text) -> Note:
     return note
 
 
-def edit(request, note: Note, access, *, level, date, text, version) -> Note:
+def edit(actor: Actor, note: Note, access, *, level, date, text, version) -> Note:
     """Keep the previous text as a version, then save; refuse an edit made on an old copy."""
     _check_level(access, level)
     with transaction.atomic():
@@ -56,11 +57,11 @@ def edit(request, note: Note, access, *, level, date, text, version) -> Note:
         previous.seal({"text": current.text})
         previous.save()
         current.level, current.date, current.version = level, date, current.version + 1
-        current.author = request.user
+        current.author = actor.user
         current.seal({"text": text})
         current.save()
     record(
-        request,
+        actor,
         Action.UPDATE,
         current,
         organisation=current.organisation,
