@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from accounts.roles import ROLE_PERMS, SECOND_FACTOR_ROLES, Role
+from accounts.roles import SECOND_FACTOR_ROLES, Role
 
 
 class OrganisationKind(models.TextChoices):
@@ -98,34 +98,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def active_memberships(self):
         return self.memberships.filter(is_active=True).select_related("organisation")
 
-    def roles(self) -> set[str]:
-        return {m.role for m in self._memberships_cache()}
-
-    def has_perm_anywhere(self, perm: str) -> bool:
-        return any(perm in ROLE_PERMS[role] for role in self.roles())
-
-    def organisations_with(self, perm: str):
-        """Organisations where one of the user's roles grants the permission."""
-        roles = [r for r, perms in ROLE_PERMS.items() if perm in perms]
-        return Organisation.objects.filter(
-            memberships__user=self, memberships__is_active=True, memberships__role__in=roles
-        ).distinct()
-
-    def has_perm_in(self, perm: str, organisation) -> bool:
-        return any(
-            m.organisation_id == organisation.pk and perm in ROLE_PERMS[m.role]
-            for m in self._memberships_cache()
-        )
-
-    def _memberships_cache(self):
-        cache = getattr(self, "_membership_list", None)
-        if cache is None:
-            cache = list(self.memberships.filter(is_active=True))
-            self._membership_list = cache
-        return cache
-
     def needs_second_factor(self) -> bool:
-        return self.is_superuser or bool(self.roles() & SECOND_FACTOR_ROLES)
+        return self.is_superuser or any(
+            m.role in SECOND_FACTOR_ROLES for m in self.active_memberships()
+        )
 
 
 class Membership(models.Model):

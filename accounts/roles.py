@@ -1,4 +1,9 @@
-"""Roles and what each may do. Every access decision in Sentier reads this table."""
+"""Who may do what: the rules, in one file a reader can audit in a sitting.
+
+accounts/access.py applies them (memberships, organisation scope, the 404); the domain apps'
+querysets and views ask that module and never read memberships themselves. What each URL
+answers to each role is declared in sentier/access_table.py and proven by
+tests/test_access_walk.py, both ways."""
 
 from django.db import models
 
@@ -64,3 +69,38 @@ SECOND_FACTOR_ROLES = frozenset(r for r in Role.values if r not in (R.FUNDER, R.
 
 def roles_with(perm: str) -> list[str]:
     return [role for role, perms in ROLE_PERMS.items() if perm in perms]
+
+
+# --- A person's follow-up (pathways): levels of notes each role reads in its own
+# organisation. Team: everyone who follows; social: social workers and coordination;
+# health: health professionals only, not even the organisation's administrator.
+LEVEL_TEAM, LEVEL_SOCIAL, LEVEL_HEALTH = "team", "social", "health"
+FOLLOW_LEVELS: dict[str, frozenset[str]] = {
+    R.COORDINATOR: frozenset({LEVEL_TEAM, LEVEL_SOCIAL}),
+    R.SOCIAL_WORKER: frozenset({LEVEL_TEAM, LEVEL_SOCIAL}),
+    R.HEALTH: frozenset({LEVEL_TEAM, LEVEL_HEALTH}),
+    R.OUTREACH: frozenset({LEVEL_TEAM}),
+}
+# Work supervisors take attendance and pay; they read no follow-up entry (programme rule).
+FOLLOW_ROLES = frozenset(FOLLOW_LEVELS)
+# Structured follow-up (assessments, complex case, alerts): social and health staff, coordination.
+CLINICAL_ROLES = frozenset({R.COORDINATOR, R.SOCIAL_WORKER, R.HEALTH})
+# Who writes goals, exits and shares, and keeps the service directory.
+WRITER_ROLES = frozenset({R.COORDINATOR, R.SOCIAL_WORKER})
+# Who records a referral (outreach teams orient people too).
+REFERRAL_ROLES = WRITER_ROLES | {R.HEALTH, R.OUTREACH}
+# Partner staff who see a file shared with their organisation: team entries, and health
+# entries for health professionals when the person agreed. Payroll, admins, funders: never.
+SHARE_ROLES = FOLLOW_ROLES
+
+# --- Committees (reporting): a programme's coordinators run its committees; its funders'
+# staff read frozen reports and the aggregate dashboard, always in the shared version.
+COMMITTEE_MANAGER_ROLES = frozenset({R.COORDINATOR})
+COMMITTEE_READER_ROLES = frozenset({R.FUNDER})
+
+# --- The plan (no personal data): every member of a steering-group organisation and of a
+# funder reads it; steering administrators, who exist only in a steering-group organisation,
+# administer the plans of their steering body; an action's pilot or operator organisations
+# change its steps, blockers and indicator values through a writing role.
+PLAN_ADMIN_ROLES = frozenset({R.STEERING_ADMIN})
+PLAN_EDITOR_ROLES = frozenset({R.COORDINATOR, R.SOCIAL_WORKER, R.HEALTH, R.STEERING_ADMIN})

@@ -3,11 +3,12 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts import access as access_rules
 from accounts.models import Organisation
 
 
 def organisations(request, perm):
-    orgs = request.user.organisations_with(perm)
+    orgs = access_rules.organisations(request.user, perm=perm)
     if not orgs.exists():
         raise Http404
     return orgs

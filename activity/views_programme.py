@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts import access as access_rules
 from accounts.roles import Perm
 from activity import indicators
 from activity.access import organisations, scoped, single_organisation
@@ -38,7 +39,7 @@ def programme_list(request):
             "programmes": programmes,
             "figures": overview["groups"],
             "totals": overview["totals"],
-            "can_manage": request.user.has_perm_anywhere(Perm.PROGRAMME_MANAGE),
+            "can_manage": access_rules.holds(request.user, perm=Perm.PROGRAMME_MANAGE),
         },
     )
 
@@ -88,7 +89,9 @@ def programme_dashboard(request, pk):
             "partners": indicators.breakdown(
                 programme, "session__partner__name", "Sans partenaire"
             ),
-            "can_manage": request.user.has_perm_in(Perm.PROGRAMME_MANAGE, programme.organisation),
+            "can_manage": access_rules.holds_in(
+                request.user, programme.organisation.pk, perm=Perm.PROGRAMME_MANAGE
+            ),
             "persons_pct": _pct(summary["enrolled"], programme.target_persons),
             "sessions_pct": _pct(summary["prestations"], programme.target_sessions),
         },

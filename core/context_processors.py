@@ -1,3 +1,4 @@
+from accounts import access as access_rules
 from accounts.roles import Perm
 
 
@@ -7,7 +8,7 @@ def sentier(request):
         return {"SITE_CONFIG": SITE}
     return {
         "SITE_CONFIG": SITE,
-        "can": {perm.name.lower(): user.has_perm_anywhere(perm) for perm in Perm},
+        "can": {perm.name.lower(): access_rules.holds(user, perm=perm) for perm in Perm},
         "nav_ready": user.is_verified() or not user.needs_second_factor(),
         "plan_reader": _reads_a_plan(user),
     }

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from accounts import access as access_rules
 from accounts.roles import Perm
 
 
@@ -14,8 +15,8 @@ def home(request):
         {
             "title": "Accueil",
             "memberships": memberships,
-            "funder_only": not user.has_perm_anywhere(Perm.PERSON_VIEW)
-            and user.has_perm_anywhere(Perm.AGGREGATES),
+            "funder_only": not access_rules.holds(user, perm=Perm.PERSON_VIEW)
+            and access_rules.holds(user, perm=Perm.AGGREGATES),
         },
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from accounts import access as access_rules
 from accounts.roles import Role
 
 
@@ -69,7 +70,7 @@ NONE = Access(frozenset(), False, None)
 def access(user, person) -> Access:
     from people.models import SHARE_ROLES, Share
 
-    memberships = {m.organisation_id: m for m in user._memberships_cache()}
+    memberships = {m.organisation_id: m for m in access_rules.memberships(user)}
     own = memberships.get(person.organisation_id)
     if own is not None:
         return Access(frozenset(OWN_LEVELS.get(own.role, set())), True, own.role)

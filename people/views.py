@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import access as access_rules
 from accounts.models import Team
 from accounts.roles import Perm
 from audit.models import Action
@@ -28,13 +29,15 @@ def _person(request, code, perm=Perm.PERSON_VIEW) -> Person:
     person = get_object_or_404(_visible(request).select_related("organisation", "team"), code=code)
     # Seeing is visible_to's decision (it includes files a partner shared with us);
     # anything more needs the permission in the person's own organisation.
-    if perm != Perm.PERSON_VIEW and not request.user.has_perm_in(perm, person.organisation):
+    if perm != Perm.PERSON_VIEW and not access_rules.holds_in(
+        request.user, person.organisation.pk, perm=perm
+    ):
         raise Http404
     return person
 
 
 def _orgs_for(request, perm):
-    orgs = list(request.user.organisations_with(perm))
+    orgs = list(access_rules.organisations(request.user, perm=perm))
     if not orgs:
         raise Http404
     return orgs
@@ -68,7 +71,7 @@ def person_list(request):
             "title": "Personnes suivies",
             "form": form,
             "page_obj": page,
-            "can_create": request.user.has_perm_anywhere(Perm.PERSON_EDIT),
+            "can_create": access_rules.holds(request.user, perm=Perm.PERSON_EDIT),
         },
     )
 
@@ -94,9 +97,9 @@ def _detail_context(request, person, override_form=None):
         "title": f"Personne {person.code}",
         "person": person,
         "eligibility": person.eligibility(),
-        "can_edit": user.has_perm_in(Perm.PERSON_EDIT, org),
-        "can_override": user.has_perm_in(Perm.ELIGIBILITY_OVERRIDE, org),
-        "can_identity": user.has_perm_in(Perm.IDENTITY, org),
+        "can_edit": access_rules.holds_in(user, org.pk, perm=Perm.PERSON_EDIT),
+        "can_override": access_rules.holds_in(user, org.pk, perm=Perm.ELIGIBILITY_OVERRIDE),
+        "can_identity": access_rules.holds_in(user, org.pk, perm=Perm.IDENTITY),
         "can_follow": access(user, person).any,
         "override_form": override_form or OverrideForm(),
     }

@@ -5,16 +5,17 @@ of an action change that action; steering administrators change everything."""
 from django.db.models import Q
 from django.http import Http404
 
+from accounts import access as access_rules
 from accounts.roles import Role
 from plan.models import Action, Plan
 
 
 def _org_ids(user):
-    return [m.organisation_id for m in user._memberships_cache()]
+    return [m.organisation_id for m in access_rules.memberships(user)]
 
 
 def is_admin(user) -> bool:
-    return any(m.role == Role.STEERING_ADMIN for m in user._memberships_cache())
+    return any(m.role == Role.STEERING_ADMIN for m in access_rules.memberships(user))
 
 
 def readable_plans(user):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import access as access_rules
 from audit.models import Action as AuditAction
 from audit.services import record
 from core.forms import DateInput, SentierForm
@@ -325,7 +326,7 @@ def meeting_add(request, pk):
         messages.error(request, "Choisissez le comité et une date valide.")
         return redirect("plan:dashboard", pk=plan.pk)
     org = next(
-        m.organisation for m in request.user._memberships_cache() if m.role == "steering_admin"
+        m.organisation for m in access_rules.memberships(request.user) if m.role == "steering_admin"
     )
     meeting = Meeting.objects.create(organisation=org, plan=plan, **form.cleaned_data)
     meeting.attendee_organisations.set(plan.organisations.all())

@@ -4,12 +4,13 @@ its funders' staff (frozen reports and the aggregate dashboard, always suppresse
 from django.db.models import Q
 from django.http import Http404
 
+from accounts import access as access_rules
 from accounts.roles import Role
 from activity.models import Programme
 
 
 def _orgs(user, role):
-    return [m.organisation_id for m in user._memberships_cache() if m.role == role]
+    return [m.organisation_id for m in access_rules.memberships(user) if m.role == role]
 
 
 def managed_programmes(user):

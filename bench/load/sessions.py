@@ -27,6 +27,8 @@ from decimal import Decimal
 from importlib import import_module
 from pathlib import Path
 
+from accounts import access as access_rules
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sentier.settings")
@@ -80,7 +82,7 @@ def supervisor_pool(user, today):
     """Unpaid participations of live sessions the user may mark, best first: the user's own
     sessions, then today's, then the most recent past ones, then the nearest future ones.
     A paid participation cannot change status, and a cancelled session takes no attendance."""
-    orgs = user.organisations_with(Perm.SESSION_MANAGE)
+    orgs = access_rules.organisations(user, perm=Perm.SESSION_MANAGE)
     rows = (
         Participation.objects.filter(session__organisation__in=orgs, session__cancelled=False)
         .annotate(paid=Coalesce(Sum("payments__amount"), Decimal("0")))
@@ -108,7 +110,9 @@ def social_worker_persons(user, rng, wanted):
 
 def coordinator_programmes(user):
     dashboards = list(
-        Programme.objects.filter(organisation__in=user.organisations_with(Perm.DASHBOARD))
+        Programme.objects.filter(
+            organisation__in=access_rules.organisations(user, perm=Perm.DASHBOARD)
+        )
         .order_by("-start_date", "pk")
         .values_list("pk", flat=True)[:20]
     )
