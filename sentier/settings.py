@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pathways",
     "reporting",
     "plan",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from people import demo
+from demo import builder as demo
 
 
 class Command(BaseCommand):

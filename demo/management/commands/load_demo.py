@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from people import demo
+from demo import builder as demo
 
 
 class Command(BaseCommand):

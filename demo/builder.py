@@ -141,7 +141,7 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
                 }
             )
             identity.save()
-    from activity import demo as activity_demo
+    from demo import activity as activity_demo
 
     programme = activity_demo.load(
         carrier,
@@ -150,7 +150,7 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
         payroll=users[Role.PAYROLL],
         persons=created,
     )
-    from pathways import demo as pathways_demo
+    from demo import pathways as pathways_demo
 
     pathways_demo.load(
         carrier,
@@ -161,10 +161,10 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
         },
         list(programme.enrolments.select_related("person").order_by("start_date")),
     )
-    from reporting import demo as reporting_demo
+    from demo import reporting as reporting_demo
 
     reporting_demo.load(programme, users[Role.COORDINATOR])
-    from plan import demo as plan_demo
+    from demo import plan as plan_demo
 
     plan_demo.load(orgs, users)
     return True
