@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",
     "dsfr",
-    "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -81,7 +80,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
