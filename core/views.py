@@ -1,24 +1,4 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-
-from accounts import access as access_rules
-from accounts.roles import Perm
-
-
-@login_required
-def home(request):
-    user = request.user
-    memberships = user.active_memberships()
-    return render(
-        request,
-        "core/home.html",
-        {
-            "title": "Accueil",
-            "memberships": memberships,
-            "funder_only": not access_rules.holds(user, perm=Perm.PERSON_VIEW)
-            and access_rules.holds(user, perm=Perm.AGGREGATES),
-        },
-    )
 
 
 def privacy(request):

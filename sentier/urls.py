@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("sentier.pages")),
     path("compte/", include("accounts.urls")),
     path("personnes/", include("people.urls")),
     path("journal/", include("audit.urls")),

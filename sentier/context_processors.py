@@ -1,0 +1,22 @@
+"""Navigation for the signed-in user: what the menu offers. Lives at the top of the project
+because it asks several apps (accounts for roles, plan for plan readers)."""
+
+from accounts import access
+from accounts.roles import Perm
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "can": {perm.name.lower(): access.holds(user, perm=perm) for perm in Perm},
+        "nav_ready": user.is_verified() or not user.needs_second_factor(),
+        "plan_reader": _reads_a_plan(user),
+    }
+
+
+def _reads_a_plan(user) -> bool:
+    from plan.access import is_admin, readable_plans
+
+    return is_admin(user) or readable_plans(user).exists()
