@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Perm
+from accounts.vocabulary import add_term
 from activity.access import organisations, scoped, single_organisation
 from activity.forms import AlternativeForm, AwarenessForm
 from activity.models import (
@@ -19,7 +20,6 @@ from activity.models import (
 from activity.views_programme import form_page
 from audit.models import Action
 from audit.services import record
-from core.vocabulary import add_term
 from people.models import Person
 
 MANAGE = Perm.PROGRAMME_MANAGE

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Perm
+from accounts.vocabulary import add_term
 from activity.access import organisations, scoped, single_organisation
 from activity.forms import DomainForm, PartnerForm, PartnerNoteForm, WorksiteForm
 from activity.models import Domain, Partner, Worksite
 from activity.views_programme import form_page
 from audit.models import Action
 from audit.services import record
-from core.vocabulary import add_term
 
 MANAGE = Perm.PROGRAMME_MANAGE
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
+from accounts.vocabulary import add_term
 from activity.models import Enrolment
 from audit.models import Action
 from audit.services import record
-from core.vocabulary import add_term
 from pathways import alerts as alert_rules
 from pathways.forms import ServiceForm
 from pathways.models import ExitReason, Service
