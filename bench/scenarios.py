@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 
+from accounts.journal import journal_for
 from accounts.models import Membership, Organisation
 from accounts.roles import Role
 from activity import indicators
 from activity.models import Participation, Programme
-from audit.queries import journal_for
 from bench import floors
 from bench.world import TODAY
 from core.dates import month_bounds

@@ -4,7 +4,7 @@ urlpatterns = [
     path("", include("sentier.pages")),
     path("compte/", include("accounts.urls")),
     path("personnes/", include("people.urls")),
-    path("journal/", include("audit.urls")),
+    path("journal/", include("accounts.urls_journal")),
     path("programme/", include("activity.urls")),
     path("", include("pathways.urls")),
     path("comites/", include("reporting.urls")),

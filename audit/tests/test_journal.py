@@ -69,7 +69,7 @@ def test_pages_interleave_the_three_kinds_of_events_newest_first(carrier, users)
     and the events of a stranger or from before an account joined never appear."""
     from django.utils import timezone
 
-    from audit.queries import journal_for
+    from accounts.journal import journal_for
 
     admin, member = users["org_admin"], users["health"]
     AuditEvent.objects.create(action=Action.LOGIN, actor=member)  # before joining: hidden

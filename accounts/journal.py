@@ -1,18 +1,22 @@
+"""Reading the audit journal: what an organisation administrator may see of it. Writing
+stays in audit (record); reading lives here, above the accounts it scopes by."""
+
 import heapq
 from itertools import islice
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Upper
 
+from accounts import access
 from accounts.models import Membership
-from accounts.services import admin_organisations
+from accounts.roles import Perm
 from audit.models import AuditEvent
 
 
 def journal_for(user) -> "Journal":
     """Events an organisation administrator may read: those of their organisations, and the
     sign-in events (which belong to no organisation) of their members' accounts."""
-    orgs = list(admin_organisations(user).values_list("pk", flat=True))
+    orgs = access.org_ids(user, perm=Perm.AUDIT_VIEW)
     members = Membership.objects.filter(organisation__in=orgs)
     # Sign-in events count only from the day the account joined one of the admin's
     # organisations: adding an e-mail must not reveal that account's earlier history.

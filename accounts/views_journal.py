@@ -3,15 +3,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from accounts import access as access_rules
+from accounts import access
+from accounts.journal import apply_filters, journal_for
 from accounts.roles import Perm
 from audit.forms import JournalFilterForm
-from audit.queries import apply_filters, journal_for
 
 
 @login_required
 def journal(request):
-    if not access_rules.holds(request.user, perm=Perm.AUDIT_VIEW):
+    if not access.holds(request.user, perm=Perm.AUDIT_VIEW):
         raise Http404
     form = JournalFilterForm(request.GET or None)
     events = journal_for(request.user)
