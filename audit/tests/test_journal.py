@@ -90,3 +90,19 @@ def test_pages_interleave_the_three_kinds_of_events_newest_first(carrier, users)
     seen = [e.pk for start in range(0, 30, 7) for e in journal[start : start + 7]]
     assert seen == list(reversed(expected))
     assert journal.count() == 23
+
+
+@pytest.mark.django_db
+def test_journal_names_objects_by_identifiers_never_by_typed_text(carrier, person):
+    """A partner's or team's name, a decision's wording: typed text stays out of the journal."""
+    from accounts.models import Team
+    from audit.services import record
+    from core.actor import Actor
+
+    team = Team.objects.create(organisation=carrier, name="Équipe de Mme Dupont")
+    event = record(Actor(), Action.CREATE, team, label=team.name)
+    assert event.object_label == f"#{team.pk}"
+    assert "Dupont" not in str(AuditEvent.objects.values_list().get(pk=event.pk))
+    # The system's own identifiers are kept: a person code, a payroll month.
+    assert record(Actor(), Action.VIEW, person).object_label == person.code
+    assert record(Actor(), Action.EXPORT, label="paie 2026-01").object_label == "paie 2026-01"
