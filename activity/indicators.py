@@ -16,7 +16,8 @@ from activity.models import (
     ProgrammeStat,
     WorkSession,
 )
-from activity.models.sessions import WORKED, Attendance
+from activity.models.programme import overlap_q
+from activity.models.sessions import Attendance, worked_q
 from core.counts import counts
 from core.dates import month_bounds
 
@@ -38,9 +39,7 @@ class MonthLine:
 
 
 def _worked(programme):
-    return Participation.objects.filter(
-        session__programme=programme, session__cancelled=False, status__in=WORKED
-    )
+    return Participation.objects.worked().filter(session__programme=programme)
 
 
 def monthly(programme: Programme, until: date) -> list[MonthLine]:
@@ -79,7 +78,7 @@ def monthly(programme: Programme, until: date) -> list[MonthLine]:
     reached = {m: reached_counts[f"m{i}"] for i, m in enumerate(months)}
     enrolled = Enrolment.objects.filter(programme=programme).aggregate(
         **{
-            f"m{i}": Count("person", distinct=True, filter=_overlap_q(*month_bounds(m)))
+            f"m{i}": Count("person", distinct=True, filter=overlap_q(*month_bounds(m)))
             for i, m in enumerate(months)
         }
     )
@@ -99,26 +98,21 @@ def monthly(programme: Programme, until: date) -> list[MonthLine]:
     return lines
 
 
-def _overlap_q(first, last):
-    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
-
-
 def below_minimum(programme: Programme, month: date):
     """Enrolled this month, fewer sessions worked than the minimum: the coordinator's to-do."""
     first, last = month_bounds(month)
     return (
         Enrolment.objects.filter(programme=programme)
-        .filter(_overlap_q(first, last))
+        .overlapping(first, last)
         .values("person__code", "person__nickname")
         .annotate(
             sessions=Count(
                 "person__participations",
                 filter=Q(
                     person__participations__session__programme=programme,
-                    person__participations__session__cancelled=False,
                     person__participations__session__date__range=(first, last),
-                    person__participations__status__in=WORKED,
-                ),
+                )
+                & worked_q("person__participations__"),
                 distinct=True,
             )
         )
@@ -145,7 +139,7 @@ def reach(awareness, alternatives) -> dict:
 
 
 def summary(programme: Programme, today: date) -> dict:
-    worked = Q(status__in=WORKED)
+    worked = worked_q()
     totals = Participation.objects.filter(
         session__programme=programme, session__cancelled=False
     ).aggregate(

@@ -1,14 +1,13 @@
 """Awareness sessions and alternative remobilisation activities."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import access
 from accounts.roles import Perm
 from accounts.vocabulary import add_term
-from activity.access import organisations, scoped, single_organisation
 from activity.forms import AlternativeForm, AwarenessForm
 from activity.models import (
     AlternativeActivity,
@@ -30,9 +29,9 @@ def _enrolled_persons(request, orgs):
     return Person.objects.visible_to(request.user).filter(pk__in=enrolled).order_by("code")
 
 
-@login_required
+@access.requires(perm=MANAGE)
 def awareness_list(request):
-    orgs = organisations(request, MANAGE)
+    orgs = access.require_organisations(request.user, perm=MANAGE)
     return render(
         request,
         "activity/awareness_list.html",
@@ -51,16 +50,26 @@ def awareness_list(request):
     )
 
 
-@login_required
+@access.requires(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def awareness_edit(request, pk=None):
-    orgs = organisations(request, MANAGE)
+    orgs = access.require_organisations(request.user, perm=MANAGE)
     session = (
-        scoped(request, AwarenessSession.objects, MANAGE, org_path="programme__organisation", pk=pk)
+        access.get_scoped(
+            request.user,
+            AwarenessSession.objects,
+            perm=MANAGE,
+            org_path="programme__organisation",
+            pk=pk,
+        )
         if pk
         else None
     )
-    org = session.programme.organisation if session else single_organisation(request, MANAGE)
+    org = (
+        session.programme.organisation
+        if session
+        else access.home_organisation(request.user, perm=MANAGE)
+    )
     persons = _enrolled_persons(request, orgs)
     form = AwarenessForm(request.POST or None, instance=session, organisation=org)
     chosen = {str(p) for p in request.POST.getlist("attendees")}
@@ -97,19 +106,19 @@ def awareness_edit(request, pk=None):
     )
 
 
-@login_required
+@access.requires(perm=MANAGE)
 @require_POST
 def alternative_kind_add(request):
-    org = single_organisation(request, MANAGE)
+    org = access.home_organisation(request.user, perm=MANAGE)
     add_term(request, AlternativeKind, org, request.POST.get("name"), noun="type d'activité")
     return redirect("activity:awareness")
 
 
-@login_required
+@access.requires(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def alternative_create(request):
-    orgs = organisations(request, MANAGE)
-    org = single_organisation(request, MANAGE)
+    orgs = access.require_organisations(request.user, perm=MANAGE)
+    org = access.home_organisation(request.user, perm=MANAGE)
     form = AlternativeForm(
         request.POST or None, organisation=org, persons=_enrolled_persons(request, orgs)
     )

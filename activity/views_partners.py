@@ -1,15 +1,14 @@
 """Partners offering work, worksites and workshops, activity domains."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import access
 from accounts.roles import Perm
 from accounts.vocabulary import add_term
-from activity.access import organisations, scoped, single_organisation
 from activity.forms import DomainForm, PartnerForm, PartnerNoteForm, WorksiteForm
 from activity.models import Domain, Partner, Worksite
 from activity.views_programme import form_page
@@ -19,9 +18,9 @@ from audit.services import record
 MANAGE = Perm.PROGRAMME_MANAGE
 
 
-@login_required
+@access.requires(perm=MANAGE)
 def partner_list(request):
-    orgs = organisations(request, MANAGE)
+    orgs = access.require_organisations(request.user, perm=MANAGE)
     partners = Partner.objects.filter(organisation__in=orgs)
     status = request.GET.get("etat")
     if status in Partner.Status.values:
@@ -48,13 +47,13 @@ def _save_unique(form, message):
         return None
 
 
-@login_required
+@access.requires(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_edit(request, pk=None):
-    partner = scoped(request, Partner.objects, MANAGE, pk=pk) if pk else None
+    partner = access.get_scoped(request.user, Partner.objects, perm=MANAGE, pk=pk) if pk else None
     form = PartnerForm(request.POST or None, instance=partner)
     if partner is None:
-        form.instance.organisation = single_organisation(request, MANAGE)
+        form.instance.organisation = access.home_organisation(request.user, perm=MANAGE)
     if request.method == "POST" and form.is_valid():
         saved = _save_unique(form, "Un partenaire porte déjà ce nom.")
         if saved:
@@ -75,10 +74,10 @@ def partner_edit(request, pk=None):
     )
 
 
-@login_required
+@access.requires(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_detail(request, pk):
-    partner = scoped(request, Partner.objects, MANAGE, pk=pk)
+    partner = access.get_scoped(request.user, Partner.objects, perm=MANAGE, pk=pk)
     form = PartnerNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
@@ -106,10 +105,10 @@ def partner_detail(request, pk):
     )
 
 
-@login_required
+@access.requires(perm=MANAGE)
 def worksite_list(request):
-    orgs = organisations(request, MANAGE)
-    org = single_organisation(request, MANAGE)
+    orgs = access.require_organisations(request.user, perm=MANAGE)
+    org = access.home_organisation(request.user, perm=MANAGE)
     return render(
         request,
         "activity/worksite_list.html",
@@ -124,11 +123,11 @@ def worksite_list(request):
     )
 
 
-@login_required
+@access.requires(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def worksite_edit(request, pk=None):
-    worksite = scoped(request, Worksite.objects, MANAGE, pk=pk) if pk else None
-    org = worksite.organisation if worksite else single_organisation(request, MANAGE)
+    worksite = access.get_scoped(request.user, Worksite.objects, perm=MANAGE, pk=pk) if pk else None
+    org = worksite.organisation if worksite else access.home_organisation(request.user, perm=MANAGE)
     form = WorksiteForm(request.POST or None, instance=worksite, organisation=org)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
@@ -145,9 +144,9 @@ def worksite_edit(request, pk=None):
     return form_page(request, form, title, redirect("activity:worksites").url)
 
 
-@login_required
+@access.requires(perm=MANAGE)
 @require_POST
 def domain_add(request):
-    org = single_organisation(request, MANAGE)
+    org = access.home_organisation(request.user, perm=MANAGE)
     add_term(request, Domain, org, request.POST.get("name"), noun="nom du domaine")
     return redirect("activity:worksites")

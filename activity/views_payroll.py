@@ -3,15 +3,14 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import access
 from accounts.roles import Perm
-from activity.access import organisations, scoped
 from activity.forms import ContractForm, PayrollExportForm, SignForm
 from activity.models import Contract, WorkSession
 from activity.services import contracts as service
@@ -25,9 +24,9 @@ from people.models import Person
 CONTRACT = Perm.CONTRACT_MANAGE
 
 
-@login_required
+@access.requires(perm=CONTRACT)
 def contract_list(request):
-    orgs = organisations(request, CONTRACT)
+    orgs = access.require_organisations(request.user, perm=CONTRACT)
     contracts = Contract.objects.filter(
         organisation__in=orgs, person__in=Person.objects.visible_to(request.user)
     ).select_related("person", "session__worksite")
@@ -49,10 +48,10 @@ def contract_list(request):
     )
 
 
-@login_required
+@access.requires(perm=CONTRACT)
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
-    orgs = organisations(request, CONTRACT)
+    orgs = access.require_organisations(request.user, perm=CONTRACT)
     recent = timezone.localdate() - timedelta(days=90)
     sessions = (
         WorkSession.objects.filter(organisation__in=orgs, cancelled=False, date__gte=recent)
@@ -89,16 +88,16 @@ def contract_create(request):
 
 def _contract(request, pk):
     # Team restriction applies to payroll too: a contract of a person one may not see is 404.
-    return scoped(
-        request,
+    return access.get_scoped(
+        request.user,
         Contract.objects.select_related("person", "session__worksite", "organisation"),
-        CONTRACT,
+        perm=CONTRACT,
         pk=pk,
         person__in=Person.objects.visible_to(request.user),
     )
 
 
-@login_required
+@access.requires(perm=CONTRACT)
 def contract_pdf(request, pk):
     contract = _contract(request, pk)
     try:
@@ -112,7 +111,7 @@ def contract_pdf(request, pk):
     return response
 
 
-@login_required
+@access.requires(perm=CONTRACT)
 @require_http_methods(["GET", "POST"])
 def contract_sign(request, pk):
     contract = _contract(request, pk)
@@ -128,7 +127,7 @@ def contract_sign(request, pk):
     return form_page(request, form, f"Signature — {contract}", redirect("activity:contracts").url)
 
 
-@login_required
+@access.requires(perm=CONTRACT)
 @require_POST
 def contract_cancel(request, pk):
     service.cancel(request.actor, _contract(request, pk))
@@ -136,9 +135,9 @@ def contract_cancel(request, pk):
     return redirect("activity:contracts")
 
 
-@login_required
+@access.requires(perm=Perm.PAYROLL_EXPORT)
 def payroll_export(request):
-    orgs = organisations(request, Perm.PAYROLL_EXPORT)
+    orgs = access.require_organisations(request.user, perm=Perm.PAYROLL_EXPORT)
     form = PayrollExportForm(request.GET or None)
     if not form.is_valid():
         messages.error(request, "Choisissez un mois (AAAA-MM) et un format.")

@@ -1,16 +1,14 @@
 """Programmes, enrolments and the live dashboard."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts import access as access_rules
+from accounts import access
 from accounts.roles import Perm
 from activity import indicators
-from activity.access import organisations, scoped, single_organisation
 from activity.forms import EndEnrolmentForm, EnrolForm, ProgrammeForm
 from activity.models import Enrolment, Programme
 from activity.services import programmes as service
@@ -26,9 +24,9 @@ def form_page(request, form, title, back, **extra):
     )
 
 
-@login_required
+@access.requires(perm=Perm.DASHBOARD)
 def programme_list(request):
-    orgs = organisations(request, Perm.DASHBOARD)
+    orgs = access.require_organisations(request.user, perm=Perm.DASHBOARD)
     programmes = Programme.objects.filter(organisation__in=orgs).select_related("organisation")
     overview = indicators.overview(timezone.localdate(), orgs)
     return render(
@@ -39,18 +37,22 @@ def programme_list(request):
             "programmes": programmes,
             "figures": overview["groups"],
             "totals": overview["totals"],
-            "can_manage": access_rules.holds(request.user, perm=Perm.PROGRAMME_MANAGE),
+            "can_manage": access.holds(request.user, perm=Perm.PROGRAMME_MANAGE),
         },
     )
 
 
-@login_required
+@access.requires(perm=Perm.PROGRAMME_MANAGE)
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, pk=None):
     if pk:
-        programme = scoped(request, Programme.objects, Perm.PROGRAMME_MANAGE, pk=pk)
+        programme = access.get_scoped(
+            request.user, Programme.objects, perm=Perm.PROGRAMME_MANAGE, pk=pk
+        )
     else:
-        programme = Programme(organisation=single_organisation(request, Perm.PROGRAMME_MANAGE))
+        programme = Programme(
+            organisation=access.home_organisation(request.user, perm=Perm.PROGRAMME_MANAGE)
+        )
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         programme = form.save()
@@ -67,9 +69,9 @@ def programme_edit(request, pk=None):
     return form_page(request, form, "Modifier le programme" if pk else "Nouveau programme", back)
 
 
-@login_required
+@access.requires(perm=Perm.DASHBOARD)
 def programme_dashboard(request, pk):
-    programme = scoped(request, Programme.objects, Perm.DASHBOARD, pk=pk)
+    programme = access.get_scoped(request.user, Programme.objects, perm=Perm.DASHBOARD, pk=pk)
     today = timezone.localdate()
     current_month = min(max(today, programme.start_date), programme.end_date).replace(day=1)
     months = indicators.monthly(programme, today)
@@ -89,7 +91,7 @@ def programme_dashboard(request, pk):
             "partners": indicators.breakdown(
                 programme, "session__partner__name", "Sans partenaire"
             ),
-            "can_manage": access_rules.holds_in(
+            "can_manage": access.holds_in(
                 request.user, programme.organisation.pk, perm=Perm.PROGRAMME_MANAGE
             ),
             "persons_pct": _pct(summary["enrolled"], programme.target_persons),
@@ -102,9 +104,11 @@ def _pct(value, target):
     return min(round(100 * value / target), 100) if target else 0
 
 
-@login_required
+@access.requires(perm=Perm.PROGRAMME_MANAGE)
 def enrolment_list(request, pk):
-    programme = scoped(request, Programme.objects, Perm.PROGRAMME_MANAGE, pk=pk)
+    programme = access.get_scoped(
+        request.user, Programme.objects, perm=Perm.PROGRAMME_MANAGE, pk=pk
+    )
     enrolments = programme.enrolments.select_related("person").order_by("end_date", "-start_date")
     return render(
         request,
@@ -118,10 +122,12 @@ def enrolment_list(request, pk):
     )
 
 
-@login_required
+@access.requires(perm=Perm.PROGRAMME_MANAGE)
 @require_http_methods(["GET", "POST"])
 def enrol(request, pk):
-    programme = scoped(request, Programme.objects, Perm.PROGRAMME_MANAGE, pk=pk)
+    programme = access.get_scoped(
+        request.user, Programme.objects, perm=Perm.PROGRAMME_MANAGE, pk=pk
+    )
     form = EnrolForm(
         request.POST or None,
         initial={"start_date": timezone.localdate(), "person": request.GET.get("code", "")},
@@ -149,13 +155,13 @@ def enrol(request, pk):
     return form_page(request, form, f"Inscrire au programme {programme.name}", back)
 
 
-@login_required
+@access.requires(perm=Perm.PROGRAMME_MANAGE)
 @require_http_methods(["GET", "POST"])
 def enrolment_end(request, pk):
-    enrolment = scoped(
-        request,
+    enrolment = access.get_scoped(
+        request.user,
         Enrolment.objects.select_related("programme", "person"),
-        Perm.PROGRAMME_MANAGE,
+        perm=Perm.PROGRAMME_MANAGE,
         org_path="programme__organisation",
         pk=pk,
     )

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -12,21 +11,22 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import access
 from accounts.roles import Perm
-from activity.access import organisations, scoped, single_organisation
 from activity.forms import AttendanceForm, InviteForm, PaymentForm, ReversalForm, WorkSessionForm
 from activity.models import Enrolment, Participation, Payment, WorkSession
 from activity.services import payments as pay_service
 from activity.services import sessions as service
 from activity.views_programme import form_page
+from core.concurrency import StaleEdit
 from people.models import Person
 
 SESSION = Perm.SESSION_MANAGE
 
 
-@login_required
+@access.requires(perm=SESSION)
 def session_list(request):
-    orgs = organisations(request, SESSION)
+    orgs = access.require_organisations(request.user, perm=SESSION)
     today = timezone.localdate()
     past = request.GET.get("passees") == "1"
     sessions = WorkSession.objects.filter(organisation__in=orgs).select_related("worksite")
@@ -46,9 +46,9 @@ def session_list(request):
     )
 
 
-@login_required
+@access.requires(perm=SESSION)
 def today(request):
-    orgs = organisations(request, SESSION)
+    orgs = access.require_organisations(request.user, perm=SESSION)
     day = timezone.localdate()
     return render(
         request,
@@ -61,10 +61,10 @@ def today(request):
     )
 
 
-@login_required
+@access.requires(perm=SESSION)
 @require_http_methods(["GET", "POST"])
 def session_create(request):
-    org = single_organisation(request, SESSION)
+    org = access.home_organisation(request.user, perm=SESSION)
     form = WorkSessionForm(
         request.POST or None, organisation=org, initial={"supervisor": request.user, "places": 8}
     )
@@ -91,12 +91,12 @@ def _invitable(request, session):
     )
 
 
-@login_required
+@access.requires(perm=SESSION)
 def session_detail(request, pk):
-    session = scoped(
-        request,
+    session = access.get_scoped(
+        request.user,
         WorkSession.objects.select_related("worksite", "programme", "supervisor"),
-        SESSION,
+        perm=SESSION,
         pk=pk,
     )
     participations = (
@@ -117,10 +117,10 @@ def session_detail(request, pk):
     )
 
 
-@login_required
+@access.requires(perm=SESSION)
 @require_POST
 def session_invite(request, pk):
-    session = scoped(request, WorkSession.objects, SESSION, pk=pk)
+    session = access.get_scoped(request.user, WorkSession.objects, perm=SESSION, pk=pk)
     persons = _invitable(request, session)
     form = InviteForm(request.POST, persons=persons)
     if form.is_valid():
@@ -137,10 +137,12 @@ def session_invite(request, pk):
     return redirect("activity:session", pk=session.pk)
 
 
-@login_required
+@access.requires(perm=SESSION)
 @require_POST
 def session_cancel(request, pk):
-    session = scoped(request, WorkSession.objects.select_related("worksite"), SESSION, pk=pk)
+    session = access.get_scoped(
+        request.user, WorkSession.objects.select_related("worksite"), perm=SESSION, pk=pk
+    )
     try:
         service.cancel(request.actor, session)
     except ValidationError as error:
@@ -151,16 +153,16 @@ def session_cancel(request, pk):
 
 
 def _participation(request, pk, perm=SESSION):
-    return scoped(
-        request,
+    return access.get_scoped(
+        request.user,
         Participation.objects.select_related("session", "person", "session__worksite"),
-        perm,
+        perm=perm,
         org_path="session__organisation",
         pk=pk,
     )
 
 
-@login_required
+@access.requires(perm=SESSION)
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk):
     participation = _participation(request, pk)
@@ -181,6 +183,11 @@ def attendance(request, pk):
                 pay_reason=data["pay_reason"],
                 version=data["version"],
             )
+        except StaleEdit as stale:
+            form.add_error(None, stale.message)
+            # Saving again means saving over what is stored now.
+            form.data = form.data.copy()
+            form.data["version"] = Participation.objects.get(pk=participation.pk).version
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -198,7 +205,7 @@ def attendance(request, pk):
     )
 
 
-@login_required
+@access.requires(perm=Perm.PAYMENT_RECORD)
 @require_http_methods(["GET", "POST"])
 def payment(request, pk):
     participation = _participation(request, pk, Perm.PAYMENT_RECORD)
@@ -249,13 +256,13 @@ def _already_paid_message(payment):
     )
 
 
-@login_required
+@access.requires(perm=Perm.PAYMENT_RECORD)
 @require_http_methods(["GET", "POST"])
 def payment_reverse(request, pk):
-    payment = scoped(
-        request,
+    payment = access.get_scoped(
+        request.user,
         Payment.objects.select_related("participation__person"),
-        Perm.PAYMENT_RECORD,
+        perm=Perm.PAYMENT_RECORD,
         org_path="participation__session__organisation",
         pk=pk,
         kind=Payment.Kind.PAYMENT,

@@ -4,7 +4,11 @@ answer before it compares their times."""
 
 from django.db import connection
 
-WORKED = "p.status IN ('present', 'left_early')"
+from activity.models.sessions import WORKED_STATUSES_SQL
+
+# The status half of activity.models.sessions.worked_sql; each query says how the session
+# must be held (in its WHERE, or in a LEFT JOIN's ON).
+WORKED = f"p.status IN {WORKED_STATUSES_SQL}"
 
 
 def _all(sql, params=()):

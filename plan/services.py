@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from activity.models import Participation, WorkSession
-from activity.models.sessions import WORKED
 from core.actor import Actor
 from core.dates import month_end, month_start
 from plan.models import (
@@ -107,9 +106,11 @@ def computed_value(indicator: Indicator, start: date) -> Decimal | None:
     first, last = period_bounds(indicator, start)
     S = Indicator.Source
     if indicator.source == S.PERSONS_WORKED:
-        n = Participation.objects.filter(
-            status__in=WORKED, session__cancelled=False, session__date__range=(first, last)
-        ).aggregate(n=Count("person", distinct=True))["n"]
+        n = (
+            Participation.objects.worked()
+            .filter(session__date__range=(first, last))
+            .aggregate(n=Count("person", distinct=True))["n"]
+        )
         return Decimal(n)
     if indicator.source == S.SESSIONS_HELD:
         return Decimal(

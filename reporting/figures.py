@@ -13,7 +13,7 @@ from activity.models import (
     Enrolment,
     Participation,
 )
-from activity.models.sessions import WORKED, Attendance
+from activity.models.sessions import Attendance
 from core.counts import counts
 from pathways.models import Assessment, Exit, Referral, Service
 
@@ -32,11 +32,8 @@ def table(key, title, columns, rows, kind, shares=()):
 
 
 def _worked(programme, start, end):
-    return Participation.objects.filter(
-        session__programme=programme,
-        session__cancelled=False,
-        status__in=WORKED,
-        session__date__range=(start, end),
+    return Participation.objects.worked().filter(
+        session__programme=programme, session__date__range=(start, end)
     )
 
 

@@ -66,6 +66,11 @@ class Programme(models.Model):
         return result
 
 
+def overlap_q(first: date, last: date) -> Q:
+    """An enrolment open at some day between first and last (for filters and aggregates)."""
+    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+
 class EnrolmentQuerySet(models.QuerySet):
     def active_on(self, day: date):
         return self.filter(start_date__lte=day).filter(
@@ -73,9 +78,8 @@ class EnrolmentQuerySet(models.QuerySet):
         )
 
     def overlapping(self, first: date, last: date):
-        return self.filter(start_date__lte=last).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=first)
-        )
+        """Enrolments open at some day between first and last."""
+        return self.filter(overlap_q(first, last))
 
 
 class Enrolment(models.Model):

@@ -79,7 +79,34 @@ class Attendance(models.TextChoices):
     EXCUSED = "excused", "Excusé·e"
 
 
+# A worked participation -- the one definition behind every figure (prestations, hours, pay,
+# persons who worked): the person was marked present or left early, at a session that was
+# held (not cancelled). Three spellings of the same rule, for three kinds of query:
+#   Participation.objects.worked()   a queryset of participations;
+#   worked_q(prefix)                 a Q, for filters and aggregates reached across relations;
+#   worked_sql(p, s)                 SQL, for hand-written queries (activity/stats.py, bench).
+# The triggers of migration activity/0004 hold a frozen copy of the SQL;
+# activity/tests/test_worked.py proves all of them agree.
 WORKED = (Attendance.PRESENT, Attendance.LEFT_EARLY)
+WORKED_STATUSES_SQL = "(" + ", ".join(f"'{status}'" for status in WORKED) + ")"
+
+
+def worked_q(prefix: str = "") -> Q:
+    """The rule as a Q; prefix reaches participations from another model, for example
+    "person__participations__" or "participation__"."""
+    return Q(**{f"{prefix}status__in": WORKED, f"{prefix}session__cancelled": False})
+
+
+def worked_sql(participation: str = "p", session: str = "s") -> str:
+    """The rule as SQL, for a participation row and its session row joined under these
+    aliases."""
+    return f"{participation}.status IN {WORKED_STATUSES_SQL} AND NOT {session}.cancelled"
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def worked(self):
+        """Participations that count as work (see worked_q)."""
+        return self.filter(worked_q())
 
 
 class Participation(models.Model):
@@ -103,6 +130,8 @@ class Participation(models.Model):
     recorded_at = models.DateTimeField(null=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = ParticipationQuerySet.as_manager()
+
     class Meta:
         ordering = ["session__date", "person__code"]
         verbose_name = "participation"
@@ -117,7 +146,9 @@ class Participation(models.Model):
         return f"{self.person.code} — {self.session}"
 
     @property
-    def worked(self) -> bool:
+    def attended(self) -> bool:
+        """Marked present or left early. Whether it counts as work also depends on the
+        session being held: that is Participation.objects.worked()."""
         return self.status in WORKED
 
     def net_paid(self) -> Decimal:

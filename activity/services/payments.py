@@ -84,7 +84,7 @@ def _check_payable(participation: Participation, amount: Decimal) -> None:
     errors = []
     if session.cancelled:
         errors.append("Cette séance est annulée : elle ne se paie pas.")
-    if not participation.worked:
+    if not participation.attended:
         errors.append(
             f"{participation.person.code} est noté·e « {participation.get_status_display()} » : "
             "on ne paie que les personnes présentes."

@@ -9,7 +9,6 @@ from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
 from activity.models import Participation, Payment
-from activity.models.sessions import WORKED
 from core.dates import month_bounds
 from people.models import Identity
 
@@ -30,11 +29,9 @@ ZERO = Value(0, output_field=DecimalField(max_digits=10, decimal_places=2))
 def month_rows(organisation, month: date, persons) -> list[list]:
     """One row per person of `persons` (the exporter's scope) who worked that month."""
     first, last = month_bounds(month)
-    worked = Participation.objects.filter(
+    worked = Participation.objects.worked().filter(
         session__organisation=organisation,
-        session__cancelled=False,
         session__date__range=(first, last),
-        status__in=WORKED,
         person__in=persons,
     )
     per_person = (

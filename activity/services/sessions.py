@@ -13,6 +13,7 @@ from activity.models.sessions import WORKED, Attendance
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
+from core.concurrency import claim_version
 from people.models import Person
 
 MAX_WEEKS = 52
@@ -118,7 +119,8 @@ def mark(
     version: int | None,
 ) -> Participation:
     """Record attendance; hours come from the session times unless corrected, pay is
-    hours × rate unless adjusted with a written reason."""
+    hours × rate unless adjusted with a written reason. Raises StaleEdit when `version`
+    is not the stored one (someone recorded it meanwhile)."""
     session = participation.session
     if session.cancelled:
         raise ValidationError("Cette séance est annulée : on n'y note plus de présence.")
@@ -165,14 +167,8 @@ def mark(
                     "paiement (avec un motif) avant de changer sa présence ou sa paie."
                 }
             )
-        if version is not None:
-            bumped = Participation.objects.filter(pk=participation.pk, version=version)
-            if not bumped.update(version=version + 1):
-                raise ValidationError(
-                    "Cette présence vient d'être modifiée par quelqu'un d'autre : "
-                    "rechargez la page pour voir la saisie actuelle."
-                )
-            participation.version = version + 1
+        if version is not None:  # None: written without a form (a command, an import)
+            claim_version(participation, version)
         participation.status = status
         participation.hours = hours
         participation.pay_due = pay

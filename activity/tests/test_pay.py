@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from activity.models import Contract, Participation, Payment
 from audit.models import Action, AuditEvent
 from core.actor import Actor
+from core.concurrency import STALE_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +70,15 @@ def test_stale_attendance_form_is_refused(login, world):
     client = login("supervisor")
     mark(client, p, status="present", version=p.version)
     stale = mark(client, p, status="absent", version=p.version)
-    assert "modifiée par quelqu" in stale.content.decode()
+    assert stale.status_code == 200
+    assert escape(STALE_MESSAGE) in stale.content.decode()
     p.refresh_from_db()
     assert p.status == "present"
+    # The form shown again carries the stored version: saving it again is saving over it.
+    assert f'name="version" value="{p.version}"' in stale.content.decode()
+    assert mark(client, p, status="absent", version=p.version).status_code == 302
+    p.refresh_from_db()
+    assert p.status == "absent"
 
 
 @pytest.fixture
