@@ -29,12 +29,13 @@ demo: install $(ENV_FILE)
 otp: install $(ENV_FILE)
 	@$(WITH_ENV) $(BIN)/python manage.py demo_otp $(EMAIL)
 
-# The whole suite, browser journeys included. DATABASE_URL=postgres://… runs it on PostgreSQL.
+# The whole suite, browser journeys included, on every core (pytest-xdist; each worker gets
+# its own test database). DATABASE_URL=postgres://… runs it on PostgreSQL.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 test-fast: install
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto --dist worksteal -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .
