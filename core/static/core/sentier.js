@@ -13,3 +13,11 @@ document.addEventListener("submit", function (event) {
 window.addEventListener("pageshow", function () {
   document.querySelectorAll("form[data-sending]").forEach(function (f) { delete f.dataset.sending; });
 });
+// A select marked data-autosubmit sends its form when it changes (the Content-Security-Policy
+// refuses inline onchange handlers).
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
+    field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+  }
+});
