@@ -115,7 +115,3 @@ class Worksite(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.commune})"
-
-    @property
-    def department(self) -> str:
-        return ALLOWED_DEPARTMENTS.get(self.postal_code[:2], "")

@@ -38,6 +38,7 @@ from activity.services import sessions as session_service
 from activity.tests.test_programme_stats import recount, stored
 from core.actor import Actor
 from core.concurrency import StaleEdit
+from people.models import Person
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,10 +150,8 @@ def test_every_spelling_agrees_on_a_generated_dataset(world, users, carrier):
     per_person = dict(
         Participation.objects.worked().values_list("person_id").annotate(n=Count("id")).order_by()
     )
-    across = (
-        type(persons[0])
-        .objects.filter(pk__in=[p.pk for p in persons])
-        .annotate(n=Count("participations", filter=worked_q("participations__")))
+    across = Person.objects.filter(pk__in=[p.pk for p in persons]).annotate(
+        n=Count("participations", filter=worked_q("participations__"))
     )
     assert {p.pk: p.n for p in across if p.n} == per_person
     summary = indicators.summary(programme, date.today())
