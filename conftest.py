@@ -14,6 +14,9 @@ from tests.factories import (
     programme_world,
 )
 
+# Empties the append-only journal before Django's flush on SQLite (see the module).
+pytest_plugins = ["audit.tests.journal_flush"]
+
 
 def verified_client(client, user):
     """Log the user in as if they had passed TOTP."""

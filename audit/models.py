@@ -15,6 +15,9 @@ class Action(models.TextChoices):
     LOGOUT = "logout", "Déconnexion"
     LOCKED_OUT = "locked_out", "Compte verrouillé"
     OTP_ENROLLED = "otp_enrolled", "Second facteur enrôlé"
+    # A record the keyring does not open (wrong or lost master key, damaged row): shown as
+    # unreadable on its page; this line is the administrator's alert.
+    UNREADABLE = "unreadable", "Enregistrement illisible"
 
 
 class AuditEvent(models.Model):

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
+from core.models import record_unreadable
 
 
 def _actor(request, user=None, email=""):
@@ -35,3 +36,19 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username=None, **kwargs):
     record(_actor(request, email=str(username or "")[:254]), Action.LOCKED_OUT)
+
+
+@receiver(record_unreadable)
+def on_unreadable(sender, instance, actor=None, **kwargs):
+    """The administrator's alert: a line in the organisation's journal (ids only)."""
+    parent = getattr(instance, "note", None)  # a note's earlier version
+    person = getattr(instance, "person", None) or getattr(parent, "person", None)
+    organisation = getattr(instance, "organisation", None) or getattr(person, "organisation", None)
+    record(
+        actor,
+        Action.UNREADABLE,
+        instance,
+        organisation=organisation,
+        label=getattr(person, "code", ""),
+        key=instance.key_id,
+    )

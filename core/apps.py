@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Fail at start-up, not at the first identity opened, if the keyring is unusable.
-        from core import crypto
+        from core import checks, crypto  # noqa: F401 - checks registers the start-up checks
 
         crypto.keyring()

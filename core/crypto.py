@@ -7,6 +7,8 @@ master key taken from the environment. Rotating the master key only re-wraps DEK
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,8 +67,15 @@ def keyring() -> Keyring:
     return parse_keyring(settings.SENTIER_MASTER_KEYS)
 
 
-def new_master_key() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+def key_check_value(key_id: str, key: bytes) -> bytes:
+    """A fingerprint of one master key, stored beside the data (core.models.MasterKeyCheck) so
+    start-up can tell the right key from a wrong one under the same id. An HMAC of a fixed
+    text: it reveals nothing about the key."""
+    return hmac.new(key, b"sentier-master-key-check:" + key_id.encode(), hashlib.sha256).digest()
+
+
+def key_matches(key_id: str, key: bytes, stored: bytes) -> bool:
+    return hmac.compare_digest(key_check_value(key_id, key), bytes(stored))
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,15 @@ def encrypt(plaintext: bytes, aad: bytes, ring: Keyring | None = None) -> Envelo
 def _unwrap(envelope: Envelope, ring: Keyring) -> bytes:
     master = ring.key(envelope.key_id)
     return _open(master, bytes(envelope.wrapped_key), _wrap_aad(envelope.key_id))
+
+
+def can_unwrap(envelope: Envelope, ring: Keyring | None = None) -> bool:
+    """Whether the keyring opens this record's data key (the data itself is not read)."""
+    try:
+        _unwrap(envelope, ring or keyring())
+    except DecryptionError:
+        return False
+    return True
 
 
 def decrypt(envelope: Envelope, aad: bytes, ring: Keyring | None = None) -> bytes:

@@ -6,6 +6,7 @@ from datetime import date
 from django.urls import reverse
 
 from activity.models import AwarenessAttendance, Enrolment, Participation, Payment
+from core.models import UNREADABLE
 from pathways.models import Assessment, CaseMeeting, Exit, Goal, Referral, Service
 from pathways.services.notes import visible as visible_notes
 from pathways.visibility import Level
@@ -107,12 +108,13 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
             )
     if "note" in wanted:
         for n in between(visible_notes(person, access)):
+            note = n.unseal_or_none()  # one unreadable note does not take the timeline down
             entries.append(
                 Entry(
                     n.date,
                     "note",
                     f"Note ({n.get_level_display()})",
-                    n.text,
+                    note["text"] if note is not None else UNREADABLE,
                     n.level,
                     reverse("pathways:note_edit", args=[person.code, n.pk]),
                 )
@@ -151,13 +153,13 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
             )
     if "case" in wanted and access.clinical:
         for m in between(CaseMeeting.objects.filter(person=person)):
-            data = m.unseal()
+            data = m.unseal_or_none()
             entries.append(
                 Entry(
                     m.date,
                     "case",
                     "Réunion de synthèse",
-                    f"{data['participants']} — {data['decisions']}",
+                    f"{data['participants']} — {data['decisions']}" if data else UNREADABLE,
                 )
             )
     if "exit" in wanted:

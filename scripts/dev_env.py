@@ -13,6 +13,7 @@ if not path.exists():
     path.write_text(
         "# Local demo settings, generated once. Never commit, never use in production.\n"
         "SENTIER_DEBUG=1\n"
+        "SENTIER_ALLOW_SQLITE=1\n"
         f"SENTIER_SECRET_KEY={secrets.token_urlsafe(50)}\n"
         f"SENTIER_MASTER_KEYS=k1:{master}\n"
     )

@@ -4,7 +4,6 @@ Production is the default: debug stays off unless SENTIER_DEBUG=1, and the proce
 refuses to start without a secret key and a master data key.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,38 +11,24 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+# Every variable goes through these typed readers: "ture" or "30min" stops start-up with a
+# message naming the variable. The table of all variables: docs/deployment.md.
+from core.config import env_bool, env_int, env_list, env_origins, env_required, env_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+# Older names, kept for settings blocks written with them.
+env_flag = env_bool
+required_env = env_required
 
 
-def required_env(name: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise ImproperlyConfigured(
-            f"{name} is not set: Sentier refuses to start without it (see README)."
-        )
-    return value
-
-
-DEBUG = env_flag("SENTIER_DEBUG")
-SECRET_KEY = required_env("SENTIER_SECRET_KEY")
+DEBUG = env_bool("SENTIER_DEBUG")
+SECRET_KEY = env_required("SENTIER_SECRET_KEY")
 # "id:base64key,id:base64key": the first key wraps new data keys, the others only unwrap.
-SENTIER_MASTER_KEYS = required_env("SENTIER_MASTER_KEYS")
+SENTIER_MASTER_KEYS = env_required("SENTIER_MASTER_KEYS")
 
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("SENTIER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("SENTIER_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+ALLOWED_HOSTS = env_list("SENTIER_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_origins("SENTIER_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -108,13 +93,32 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+DATABASE_URL = env_url(
+    "DATABASE_URL",
+    f"sqlite:///{BASE_DIR / 'var' / 'sentier.sqlite3'}",
+    {"postgres", "postgresql", "pgsql", "sqlite"},
+)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'sentier.sqlite3'}",
-        conn_max_age=int(os.environ.get("SENTIER_DB_CONN_MAX_AGE", "60")),
+        DATABASE_URL, conn_max_age=env_int("SENTIER_DB_CONN_MAX_AGE", 60, minimum=0)
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database is for a laptop demo: production must say it means it.
+    if not DEBUG and not env_bool("SENTIER_ALLOW_SQLITE"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set: production runs on PostgreSQL. Set DATABASE_URL, or "
+            "SENTIER_ALLOW_SQLITE=1 to run on the embedded SQLite on purpose "
+            "(docs/deployment.md)."
+        )
+    # Writers take the database lock when their transaction begins (BEGIN IMMEDIATE) and wait
+    # up to `timeout` seconds for it, instead of failing with "database is locked" when two
+    # transactions that began as readers both try to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=env_int("SENTIER_SQLITE_TIMEOUT", 20, minimum=1),
+    )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Short interactive queries: PostgreSQL's JIT compiler spent 13-16 ms on queries that
     # run in 20 (docs/benchmarks.md). Off for Sentier's connections only.
@@ -140,20 +144,22 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after inactivity: every request pushes the expiry forward.
-SESSION_COOKIE_AGE = int(os.environ.get("SENTIER_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = env_int("SENTIER_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = env_flag("SENTIER_SECURE_COOKIES", default=not DEBUG)
+SECURE_COOKIES = env_bool("SENTIER_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 # Behind a TLS-terminating load balancer: trust its X-Forwarded-Proto, redirect to HTTPS and
-# send HSTS, so activation links and cookies never travel in clear.
-if env_flag("SENTIER_BEHIND_TLS_PROXY"):
+# send HSTS, so activation links and cookies never travel in clear. Without it, behind a
+# proxy that speaks plain HTTP to Sentier, every request looks insecure and is redirected to
+# HTTPS again: a redirect loop.
+if env_bool("SENTIER_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_flag("SENTIER_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SENTIER_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_SSL_REDIRECT = env_bool("SENTIER_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SENTIER_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 # Only this host's own subdomains (none today): a sibling site of the parent domain is untouched.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -185,7 +191,7 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # Five failed logins lock the account (by e-mail) for a while.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SENTIER_LOCKOUT_MINUTES", "30")))
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SENTIER_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
@@ -213,7 +219,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # Client address for the audit journal: only trust X-Forwarded-For behind a known proxy.
-SENTIER_TRUST_X_FORWARDED_FOR = env_flag("SENTIER_TRUST_X_FORWARDED_FOR")
+SENTIER_TRUST_X_FORWARDED_FOR = env_bool("SENTIER_TRUST_X_FORWARDED_FOR")
 SENTIER_PAGE_SIZE = 25
 
 LOGGING = {

@@ -12,6 +12,8 @@ os.environ.setdefault(
 os.environ.setdefault("SENTIER_SECURE_COOKIES", "0")
 os.environ.setdefault("SENTIER_SSL_REDIRECT", "0")
 os.environ.setdefault("SENTIER_HSTS_SECONDS", "0")
+# The suite runs on SQLite unless DATABASE_URL says otherwise: allowed here on purpose.
+os.environ.setdefault("SENTIER_ALLOW_SQLITE", "1")
 
 from sentier.settings import *  # noqa: E402,F403
 

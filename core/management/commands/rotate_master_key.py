@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core import crypto
-from core.models import encrypted_models
+from core.models import confirm_key, encrypted_models, verify_keyring
 
 BATCH = 500
 
@@ -10,12 +10,18 @@ BATCH = 500
 class Command(BaseCommand):
     help = (
         "Re-wrap every record's data key under the active (first) master key of "
-        "SENTIER_MASTER_KEYS. Put the new key first, keep the old ones, run this, "
-        "then remove the old keys."
+        "SENTIER_MASTER_KEYS. Put the new key first, under a new id, keep the old ones, run "
+        "this, then remove the old keys."
     )
 
     def handle(self, *args, **options):
         ring = crypto.keyring()
+        # Every key must match its stored fingerprint before anything is re-wrapped; the new
+        # key's fingerprint is stored before the first record moves under it.
+        problems = verify_keyring(ring)
+        if problems:
+            raise CommandError("\n".join(problems))
+        confirm_key(ring.active_id, ring)
         total = 0
         for model in encrypted_models():
             done = 0
