@@ -6,11 +6,11 @@ from datetime import timedelta
 from django.db.models import DateField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
-from accounts import access as access_rules
+from accounts import access
+from accounts.roles import FOLLOW_LEVELS
 from activity.models import Enrolment, Participation
 from pathways.models import Assessment, Note, Referral
 from pathways.services.followup import schedule
-from pathways.visibility import OWN_LEVELS
 from people.models import Person, Status
 
 QUIET_DAYS = 30
@@ -20,8 +20,8 @@ def readable_notes(user) -> Q:
     """The notes whose date may count as news for this user: those at their levels (a
     recent health note must not show through a social worker's alert list)."""
     scope = Q(pk__in=[])
-    for membership in access_rules.memberships(user):
-        levels = OWN_LEVELS.get(membership.role)
+    for membership in access.memberships(user):
+        levels = FOLLOW_LEVELS.get(membership.role)
         if levels:
             scope |= Q(organisation_id=membership.organisation_id, level__in=levels)
     return scope

@@ -1,7 +1,7 @@
 from django import forms
 from django.db.models import Q
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Team
 from core.forms import DateInput, SentierForm, SentierModelForm
 from pathways.models import Assessment, Exit, ExitReason, Goal, GoalStep, Referral, Service
 from pathways.timeline import KINDS
@@ -97,14 +97,37 @@ class ExitForm(SentierModelForm):
         )
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.organisation.name} — {obj.name}"
+
+
 class ShareForm(SentierForm):
     organisation = forms.ModelChoiceField(label="Structure partenaire", queryset=None)
+    team = TeamChoiceField(
+        label="Équipe destinataire",
+        help_text="Obligatoire si la structure partenaire cloisonne ses dossiers par équipe : "
+        "seuls les membres de cette équipe verront le dossier.",
+        queryset=None,
+        required=False,
+    )
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
-            pk=person.organisation_id
-        ).exclude(kind="funder")
+        partners = Organisation.objects.exclude(pk=person.organisation_id).exclude(kind="funder")
+        self.fields["organisation"].queryset = partners
+        self.fields["team"].queryset = (
+            Team.objects.filter(organisation__in=partners, is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        organisation, team = data.get("organisation"), data.get("team")
+        if organisation and team and team.organisation_id != organisation.pk:
+            self.add_error("team", "Cette équipe n'appartient pas à la structure choisie.")
+        return data
 
 
 class CaseMeetingForm(SentierForm):

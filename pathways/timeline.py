@@ -6,12 +6,8 @@ from datetime import date
 from django.urls import reverse
 
 from activity.models import AwarenessAttendance, Enrolment, Participation, Payment
-from core.models import UNREADABLE
-from pathways.models import Assessment, CaseMeeting, Exit, Goal, Referral, Service
-from pathways.services.notes import visible as visible_notes
-from pathways.visibility import Level
+from pathways.models import Assessment, CaseMeeting, Exit, Goal, Note, Referral
 
-HEALTH_SERVICES = [Service.Kind.CSAPA, Service.Kind.WITHDRAWAL, Service.Kind.AFTERCARE]
 OUTCOME_LABELS = {
     "positive": "Sortie positive",
     "neutral": "Sortie neutre",
@@ -30,16 +26,6 @@ KINDS = [
     ("case", "Réunions de synthèse"),
     ("exit", "Sorties"),
 ]
-
-
-def sees_health(access) -> bool:
-    return access.clinical or Level.HEALTH in access.levels
-
-
-def goals_for(person, access):
-    """Health goals are health information: only clinical and health viewers see them."""
-    goals = Goal.objects.filter(person=person)
-    return goals if sees_health(access) else goals.exclude(area=Goal.Area.HEALTH)
 
 
 @dataclass
@@ -107,20 +93,19 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
                 Entry(a.session.date, "awareness", f"Sensibilisation — {a.session.theme}")
             )
     if "note" in wanted:
-        for n in between(visible_notes(person, access)):
-            note = n.unseal_or_none()  # one unreadable note does not take the timeline down
+        for n in between(Note.objects.visible_entries(person, access).select_related("author")):
             entries.append(
                 Entry(
                     n.date,
                     "note",
                     f"Note ({n.get_level_display()})",
-                    note["text"] if note is not None else UNREADABLE,
+                    n.text,
                     n.level,
                     reverse("pathways:note_edit", args=[person.code, n.pk]),
                 )
             )
-    if "assessment" in wanted and access.clinical:
-        for a in between(Assessment.objects.filter(person=person)):
+    if "assessment" in wanted:
+        for a in between(Assessment.objects.visible_entries(person, access)):
             entries.append(
                 Entry(
                     a.date,
@@ -130,9 +115,9 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
                     f"{a.get_trend_display()} — santé {a.self_rated_health}/5",
                 )
             )
-    health_ok = sees_health(access)
+    health_ok = access.health
     if "goal" in wanted:
-        for g in between(goals_for(person, access), "created_at__date"):
+        for g in between(Goal.objects.visible_entries(person, access), "created_at__date"):
             entries.append(
                 Entry(
                     g.created_at.date(),
@@ -142,28 +127,26 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
                 )
             )
     if "referral" in wanted:
-        referrals = Referral.objects.filter(person=person).select_related("service")
-        if not health_ok:
-            referrals = referrals.exclude(service__kind__in=HEALTH_SERVICES)
+        referrals = Referral.objects.visible_entries(person, access).select_related("service")
         for r in between(referrals):
             entries.append(
                 Entry(
                     r.date, "referral", f"Orientation — {r.service.name}", r.get_outcome_display()
                 )
             )
-    if "case" in wanted and access.clinical:
-        for m in between(CaseMeeting.objects.filter(person=person)):
-            data = m.unseal_or_none()
+    if "case" in wanted:
+        for m in between(CaseMeeting.objects.visible_entries(person, access)):
+            data = m.unseal()
             entries.append(
                 Entry(
                     m.date,
                     "case",
                     "Réunion de synthèse",
-                    f"{data['participants']} — {data['decisions']}" if data else UNREADABLE,
+                    f"{data['participants']} — {data['decisions']}",
                 )
             )
     if "exit" in wanted:
-        for x in between(Exit.objects.filter(person=person)):
+        for x in between(Exit.objects.visible_entries(person, access)):
             # The kind may say "hospital" or "death": others see only the outcome.
             detail = x.get_kind_display() if health_ok else OUTCOME_LABELS[x.outcome]
             entries.append(Entry(x.date, "exit", "Sortie du dispositif", detail))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import Action
 from audit.services import record
+from core.concurrency import STALE_MESSAGE, StaleEdit
 from pathways import timeline, visibility
 from pathways.forms import (
     AssessmentForm,
@@ -23,7 +24,7 @@ from pathways.forms import (
     ShareForm,
     TimelineFilterForm,
 )
-from pathways.models import CaseMeeting, Goal, Referral
+from pathways.models import CaseMeeting, Goal, Note, NoteVersion, Referral
 from pathways.services import followup
 from pathways.services import notes as note_service
 from people.models import Person, Share
@@ -31,7 +32,8 @@ from people.models import Person, Share
 
 def _followed(request, code, need="any"):
     """The person and the viewer's access to their follow-up; 404 unless the access has
-    the capability asked for."""
+    the capability asked for. Each entry is then read through its model's
+    visible_entries(person, access), the rule the timeline applies (pathways/visibility.py)."""
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related("organisation"), code=code
     )
@@ -99,7 +101,9 @@ def note_add(request, code):
 def note_edit(request, code, pk):
     person, access = _followed(request, code)
     # A note above the viewer's levels does not exist for them.
-    note = get_object_or_404(note_service.visible(person, access), pk=pk)
+    note = get_object_or_404(
+        Note.objects.visible_entries(person, access).select_related("author"), pk=pk
+    )
     if request.method == "POST" and not access.own:
         raise Http404  # partners read shared notes, they never write them
     initial = {"date": note.date, "level": note.level, "text": note.text, "version": note.version}
@@ -116,13 +120,8 @@ def note_edit(request, code, pk):
                 text=data["text"],
                 version=data["version"],
             )
-        except note_service.StaleNote:
-            form.add_error(
-                None,
-                "Cette note vient d'être modifiée par quelqu'un d'autre : rien "
-                "n'a été enregistré. Votre texte est conservé ci-dessous ; la "
-                "version actuelle est plus bas.",
-            )
+        except StaleEdit:
+            form.add_error(None, STALE_MESSAGE)
             note.refresh_from_db()
             form.data = form.data.copy()
             form.data["version"] = note.version
@@ -132,10 +131,7 @@ def note_edit(request, code, pk):
             messages.success(request, "Note modifiée ; la version précédente est conservée.")
             return redirect("pathways:timeline", code=person.code)
     # An earlier version written at a level the viewer lacks stays sealed for them.
-    versions = [
-        (v, v.unseal()["text"])
-        for v in note.versions.filter(level__in=access.levels).select_related("author")
-    ]
+    versions = [(v, v.unseal()["text"]) for v in NoteVersion.visible_versions(note, access)]
     record(request.actor, Action.VIEW, note, organisation=note.organisation, label=person.code)
     return _page(
         request,
@@ -178,7 +174,8 @@ def assessment_add(request, code):
 @require_http_methods(["GET", "POST"])
 def goals(request, code, pk=None):
     person, access = _followed(request, code)
-    goal = get_object_or_404(timeline.goals_for(person, access), pk=pk) if pk else None
+    visible = Goal.objects.visible_entries(person, access)
+    goal = get_object_or_404(visible, pk=pk) if pk else None
     form = GoalForm(
         request.POST or None, instance=goal, initial={"version": goal.version if goal else None}
     )
@@ -192,8 +189,10 @@ def goals(request, code, pk=None):
             saved.author_id = saved.author_id or request.user.pk
             try:
                 followup.save_goal(request.actor, saved, form.cleaned_data.get("version"))
-            except ValidationError as error:
-                form.add_error(None, error)
+            except StaleEdit:
+                form.add_error(None, STALE_MESSAGE)
+                form.data = form.data.copy()
+                form.data["version"] = Goal.objects.get(pk=goal.pk).version
             else:
                 messages.success(request, "Objectif enregistré.")
                 return redirect("pathways:goals", code=person.code)
@@ -206,7 +205,7 @@ def goals(request, code, pk=None):
         form=form,
         goal=goal,
         step_form=step_form,
-        goals=timeline.goals_for(person, access).prefetch_related("steps"),
+        goals=visible.prefetch_related("steps"),
     )
 
 
@@ -214,7 +213,7 @@ def goals(request, code, pk=None):
 @require_POST
 def goal_step(request, code, pk):
     person, access = _followed(request, code, "writer")
-    goal = get_object_or_404(Goal, person=person, pk=pk)
+    goal = get_object_or_404(Goal.objects.visible_entries(person, access), pk=pk)
     form = GoalStepForm(request.POST)
     if form.is_valid():
         step = form.save(commit=False)
@@ -233,7 +232,9 @@ def goal_step(request, code, pk):
 @require_http_methods(["GET", "POST"])
 def referral(request, code, pk=None):
     person, access = _followed(request, code, "referrals")
-    instance = get_object_or_404(Referral, person=person, pk=pk) if pk else None
+    # A referral the viewer's timeline hides (to care, for an outreach worker) is a 404.
+    visible = Referral.objects.visible_entries(person, access)
+    instance = get_object_or_404(visible, pk=pk) if pk else None
     form = ReferralForm(
         request.POST or None,
         instance=instance,
@@ -281,7 +282,9 @@ def shares(request, code):
     form = ShareForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            followup.share(request.actor, person, form.cleaned_data["organisation"])
+            followup.share(
+                request.actor, person, form.cleaned_data["organisation"], form.cleaned_data["team"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -294,7 +297,9 @@ def shares(request, code):
         access,
         title="Partages du suivi",
         form=form,
-        shares=person.shares.select_related("organisation", "granted_by"),
+        shares=Share.objects.visible_entries(person, access).select_related(
+            "organisation", "team", "granted_by", "revoked_by"
+        ),
     )
 
 
@@ -302,7 +307,9 @@ def shares(request, code):
 @require_POST
 def share_revoke(request, code, pk):
     person, access = _followed(request, code, "writer")
-    followup.revoke(request.actor, get_object_or_404(Share, person=person, pk=pk))
+    followup.revoke(
+        request.actor, get_object_or_404(Share.objects.visible_entries(person, access), pk=pk)
+    )
     messages.success(request, "Partage retiré.")
     return redirect("pathways:shares", code=person.code)
 
@@ -336,7 +343,7 @@ def complex_case(request, code):
         )
         messages.success(request, "Réunion enregistrée.")
         return redirect("pathways:complex", code=person.code)
-    meetings = [(m, m.unseal()) for m in person.case_meetings.all()]
+    meetings = [(m, m.unseal()) for m in CaseMeeting.objects.visible_entries(person, access)]
     return _page(
         request,
         "complex.html",

@@ -1,15 +1,14 @@
 """Lists across persons: alerts, assessments due, the service directory."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Organisation
+from accounts import access
+from accounts.roles import CLINICAL_ROLES, WRITER_ROLES
 from accounts.vocabulary import add_term
 from activity.models import Enrolment
 from audit.models import Action
@@ -17,26 +16,13 @@ from audit.services import record
 from pathways import alerts as alert_rules
 from pathways.forms import ServiceForm
 from pathways.models import ExitReason, Service
-from pathways.visibility import CLINICAL_ROLES, WRITER_ROLES
 from people.models import Person
 
 
-def _orgs(request, roles):
-    orgs = Organisation.objects.filter(
-        memberships__user=request.user, memberships__is_active=True, memberships__role__in=roles
-    ).distinct()
-    if not orgs.exists():
-        raise Http404
-    return orgs
-
-
-def _followed_persons(request, roles):
-    return Person.objects.visible_to(request.user).filter(organisation__in=_orgs(request, roles))
-
-
-@login_required
+@access.requires(roles=CLINICAL_ROLES)
 def alerts(request):
-    persons = _followed_persons(request, CLINICAL_ROLES)
+    orgs = access.require_organisations(request.user, roles=CLINICAL_ROLES)
+    persons = Person.objects.visible_to(request.user).filter(organisation__in=orgs)
     today = timezone.localdate()
     enrolled = persons.filter(pk__in=Enrolment.objects.values("person")).exclude(status="exited")
     return render(
@@ -56,19 +42,19 @@ def alerts(request):
     )
 
 
-@login_required
+@access.requires(roles=WRITER_ROLES)
 @require_POST
 def exit_reason_add(request):
-    org = _orgs(request, WRITER_ROLES).order_by("pk").first()
+    org = access.home_organisation(request.user, roles=WRITER_ROLES)
     add_term(request, ExitReason, org, request.POST.get("name"), noun="motif de sortie")
     return redirect("pathways:services")
 
 
-@login_required
+@access.requires(roles=WRITER_ROLES)
 @require_http_methods(["GET", "POST"])
 def services(request):
-    orgs = _orgs(request, WRITER_ROLES)
-    org = orgs.order_by("pk").first()
+    orgs = access.require_organisations(request.user, roles=WRITER_ROLES)
+    org = access.home_organisation(request.user, roles=WRITER_ROLES)
     form = ServiceForm(request.POST or None)
     form.instance.organisation = org
     if request.method == "POST" and form.is_valid():

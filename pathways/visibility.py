@@ -1,86 +1,77 @@
-"""Who sees which entries of a person's follow-up. Every page, timeline and export that
-shows follow-up entries asks this module; nothing else decides.
+"""Who sees which entries of a person's follow-up. Every page, timeline, detail view and
+export that shows follow-up entries asks this module (through each model's
+`visible_entries(person, access)`); nothing else decides.
+
+The per-person decision, `access(user, person)`, lives in people/visibility.py (the person
+page asks it too, and people sits below pathways); it applies accounts/roles.py:
+FOLLOW_LEVELS, CLINICAL_ROLES, WRITER_ROLES, REFERRAL_ROLES and SHARE_ROLES.
 
 Levels of a note: team (everyone who follows the person), social (social workers and
 coordinators), health (health professionals only — not even the organisation's admin).
 A partner organisation the file is shared with sees team entries; its health
 professionals also see health entries if the person agreed to that; payroll, never.
+
+Per entry kind (each rule below returns a filter on that model, for a viewer who follows):
+- notes and their earlier versions: at the viewer's levels;
+- assessments and case meetings: clinical staff of the file;
+- goals: health goals only to who sees health information (`Access.health`);
+- referrals: referrals to care (CSAPA, withdrawal, aftercare) only to the same;
+- exits: everyone who follows (the timeline shows the kind only to `Access.health`);
+- shares (people/models.py): the file's writers.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
+from django.db.models import Q
 
-from accounts import access as access_rules
-from accounts.roles import Role
+from accounts import roles
+from people.visibility import NONE, Access, access
+
+__all__ = ["Access", "Level", "NONE", "access", "HEALTH_SERVICE_KINDS"]
+
+NOTHING = Q(pk__in=[])
 
 
 class Level(models.TextChoices):
-    TEAM = "team", "Équipe (toutes les personnes qui suivent)"
-    SOCIAL = "social", "Social (travail social et coordination)"
-    HEALTH = "health", "Santé (professionnel·les de santé uniquement)"
+    TEAM = roles.LEVEL_TEAM, "Équipe (toutes les personnes qui suivent)"
+    SOCIAL = roles.LEVEL_SOCIAL, "Social (travail social et coordination)"
+    HEALTH = roles.LEVEL_HEALTH, "Santé (professionnel·les de santé uniquement)"
 
 
-R = Role
-OWN_LEVELS = {
-    R.COORDINATOR: {Level.TEAM, Level.SOCIAL},
-    R.SOCIAL_WORKER: {Level.TEAM, Level.SOCIAL},
-    R.HEALTH: {Level.TEAM, Level.HEALTH},
-    R.OUTREACH: {Level.TEAM},
-}
-# Work supervisors take attendance and pay; they read no follow-up entry (programme rule).
-# Structured follow-up (assessments, complex case): social and health staff, coordination.
-CLINICAL_ROLES = {R.COORDINATOR, R.SOCIAL_WORKER, R.HEALTH}
-# Who writes goals, referrals, exits and shares.
-WRITER_ROLES = {R.COORDINATOR, R.SOCIAL_WORKER}
+# Service.Kind values whose referrals are health information (checked by a test).
+HEALTH_SERVICE_KINDS = ("csapa", "withdrawal", "aftercare")
 
 
-@dataclass(frozen=True)
-class Access:
-    """What one user may see and do on one person's follow-up."""
-
-    levels: frozenset
-    own: bool  # the person belongs to one of the user's organisations
-    role: str | None
-
-    @property
-    def any(self) -> bool:
-        return bool(self.levels)
-
-    @property
-    def note_writer(self) -> bool:
-        return self.own and self.any
-
-    @property
-    def clinical(self) -> bool:
-        return self.own and self.role in CLINICAL_ROLES
-
-    @property
-    def writer(self) -> bool:
-        return self.own and self.role in WRITER_ROLES
-
-    @property
-    def referrals(self) -> bool:
-        return self.own and self.role in WRITER_ROLES | {R.HEALTH, R.OUTREACH}
+def notes(access: Access) -> Q:
+    return Q(level__in=access.levels)
 
 
-NONE = Access(frozenset(), False, None)
+def clinical(access: Access) -> Q:
+    """Assessments (they describe substance use) and case meetings."""
+    return Q() if access.clinical else NOTHING
 
 
-def access(user, person) -> Access:
-    from people.models import SHARE_ROLES, Share
+def goals(access: Access) -> Q:
+    return Q() if access.health else ~Q(area="health")
 
-    memberships = {m.organisation_id: m for m in access_rules.memberships(user)}
-    own = memberships.get(person.organisation_id)
-    if own is not None:
-        return Access(frozenset(OWN_LEVELS.get(own.role, set())), True, own.role)
-    shared_to = Share.objects.active().filter(person=person, organisation_id__in=memberships)
-    for share in shared_to:
-        role = memberships[share.organisation_id].role
-        if role not in SHARE_ROLES:
-            continue  # payroll, admins and funders of a partner see nothing
-        levels = {Level.TEAM}
-        if role == R.HEALTH and person.consent_share_health:
-            levels.add(Level.HEALTH)
-        return Access(frozenset(levels), False, role)
-    return NONE
+
+def referrals(access: Access) -> Q:
+    return Q() if access.health else ~Q(service__kind__in=HEALTH_SERVICE_KINDS)
+
+
+def everyone(access: Access) -> Q:
+    return Q()
+
+
+class EntryQuerySet(models.QuerySet):
+    """Follow-up entries of one person as one viewer may see them. Each entry model's
+    queryset names its rule above; the timeline and every detail view go through
+    visible_entries."""
+
+    @staticmethod
+    def rule(access: Access) -> Q:
+        raise NotImplementedError
+
+    def visible_entries(self, person, access: Access):
+        if not access.any:
+            return self.none()
+        return self.filter(person=person).filter(self.rule(access))

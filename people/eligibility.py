@@ -8,7 +8,16 @@ known, so a person is taken to be born on the first day of that month.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import models
+
 MIN_AGE, MAX_AGE = 18, 50
+
+
+class RightToWork(models.TextChoices):
+    FRENCH = "french", "Nationalité française"
+    EU = "eu", "Ressortissant·e de l'Union européenne"
+    PERMIT = "permit", "Titre de séjour autorisant à travailler"
+    NONE = "none", "Pas de droit au travail établi"
 
 
 @dataclass
@@ -31,8 +40,6 @@ def age_in_years(birth_year: int, birth_month: int, on: date) -> int:
 
 
 def check(person, on: date) -> Eligibility:
-    from people.models import RightToWork
-
     result = Eligibility(on=on)
     if not person.birth_year or not person.birth_month:
         result.reasons.append("L'année et le mois de naissance ne sont pas renseignés.")

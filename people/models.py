@@ -5,13 +5,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 
 from accounts.models import Organisation, Team
-from accounts.roles import Perm, Role, roles_with
 from core.models import EncryptedRecord
-from people import eligibility
-from people.codes import generate_code
+from people import eligibility, visibility
+from people.codes import generate_code, normalise_code
+from people.eligibility import RightToWork
 
-# Partner staff who see a shared file. Work supervisors see only their own organisation's.
-SHARE_ROLES = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.OUTREACH}
+__all__ = ["Person", "Share", "EligibilityOverride", "Identity", "RightToWork", "Status", "Gender"]
 
 
 class Gender(models.TextChoices):
@@ -19,13 +18,6 @@ class Gender(models.TextChoices):
     MALE = "male", "Homme"
     OTHER = "other", "Autre"
     UNSTATED = "unstated", "Non renseigné"
-
-
-class RightToWork(models.TextChoices):
-    FRENCH = "french", "Nationalité française"
-    EU = "eu", "Ressortissant·e de l'Union européenne"
-    PERMIT = "permit", "Titre de séjour autorisant à travailler"
-    NONE = "none", "Pas de droit au travail établi"
 
 
 class Status(models.TextChoices):
@@ -37,36 +29,18 @@ class Status(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Persons the user may open: their organisations, and their teams where the
-        organisation restricts by team. Everything else does not exist for them."""
-        if not user.is_authenticated:
+        """Persons the user may open (people/visibility.py): their organisations' (their
+        teams' where files are restricted by team), and those a partner shared with them.
+        Everything else does not exist for them."""
+        if not getattr(user, "is_authenticated", False):
             return self.none()
-        memberships = list(
-            user.memberships.filter(
-                is_active=True, role__in=roles_with(Perm.PERSON_VIEW)
-            ).select_related("organisation")
-        )
-        scope = Q(pk__in=[])
-        # Files a partner organisation shared with one of ours, with the person's consent,
-        # reach the roles that follow persons (never payroll).
-        followers = [m.organisation_id for m in memberships if m.role in SHARE_ROLES]
-        if followers:
-            # Read now, as a list: "organisation = x OR id IN (list)" lets the database
-            # combine two index scans, where a subquery made it read every person.
-            shared = Share.objects.active().filter(organisation_id__in=followers)
-            scope |= Q(pk__in=list(shared.values_list("person_id", flat=True)))
-        for membership in memberships:
-            org = membership.organisation
-            if org.restrict_by_team:
-                team_ids = list(membership.teams.values_list("pk", flat=True))
-                scope |= Q(organisation=org, team_id__in=team_ids)
-            else:
-                scope |= Q(organisation=org)
-        return self.filter(scope)
+        # Read now, as a list: "organisation = x OR id IN (list)" lets the database
+        # combine two index scans, where a subquery made it read every person.
+        shared = Share.objects.active().filter(visibility.share_scope(user))
+        shared_ids = list(shared.values_list("person_id", flat=True))
+        return self.filter(visibility.own_scope(user) | Q(pk__in=shared_ids))
 
     def search(self, text: str):
-        from people.codes import normalise_code
-
         text = text.strip()
         if not text:
             return self
@@ -208,13 +182,24 @@ class Person(models.Model):
 
 
 class ShareQuerySet(models.QuerySet):
+    def open(self):
+        """Not revoked (what consent withdrawal revokes)."""
+        return self.filter(revoked_at__isnull=True)
+
     def active(self):
-        return self.filter(revoked_at__isnull=True, person__consent_share_partners=True)
+        """In force: open, and the person still consents to sharing with partners."""
+        return self.open().filter(person__consent_share_partners=True)
+
+    def visible_entries(self, person, access):
+        """The person's shares, revoked ones included, for who manages them (the shares
+        page and its revoke buttons): the file's writers."""
+        return self.filter(person=person) if access.writer else self.none()
 
 
 class Share(models.Model):
     """A person's follow-up shared with a partner organisation, with the person's consent.
-    Dated, revocable, logged; withdrawing consent ends every share at once."""
+    Dated, revocable, logged; withdrawing consent revokes every open share at once, and
+    consent given again grants nothing until a new share is made."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="shares")
     organisation = models.ForeignKey(
@@ -223,6 +208,18 @@ class Share(models.Model):
         related_name="+",
         verbose_name="structure partenaire",
     )
+    # Where the partner restricts files by team, the share reaches this team only.
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="équipe destinataire",
+    )
+    # The person agreed to share with health professionals when the share was made; health
+    # consent withdrawn clears it, and giving it again does not set it back.
+    health = models.BooleanField("avec les professionnel·les de santé", default=False)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

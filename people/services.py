@@ -1,18 +1,16 @@
-"""Registering and updating persons and identities; every write is audited here."""
+"""Registering and updating persons and identities, sharing files with partners; every
+write is audited here."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
-from core.models import UNREADABLE
-from people.models import EligibilityOverride, Identity, Person
+from core.concurrency import StaleEdit, claim_version
+from people.models import EligibilityOverride, Identity, Person, Share
 
-
-class StaleEdit(Exception):
-    """The file changed since the form was opened."""
+__all__ = ["StaleEdit"]  # re-exported: views catch people.services.StaleEdit
 
 
 def register_person(actor: Actor, form) -> tuple[Person, bool]:
@@ -37,17 +35,72 @@ def register_person(actor: Actor, form) -> tuple[Person, bool]:
 
 
 def update_person(actor: Actor, person: Person, form) -> Person:
-    expected = form.cleaned_data.get("version")
+    """Save an edit made on the current version (else StaleEdit). Consent to share withdrawn:
+    every open share is revoked in the same transaction; health consent withdrawn: open shares
+    stop carrying health entries. Consent given again grants nothing by itself."""
     with transaction.atomic():
-        bumped = Person.objects.filter(pk=person.pk, version=expected).update(
-            version=F("version") + 1
-        )
-        if not bumped:
-            raise StaleEdit
-        form.instance.version = expected + 1
+        claim_version(form.instance, form.cleaned_data.get("version"))
         person = form.save()
         record(actor, Action.UPDATE, person, fields=sorted(form.changed_data))
+        if not person.consent_share_partners:
+            for share in Share.objects.open().filter(person=person):
+                revoke_share(actor, share, reason="consent_withdrawn")
+        elif not person.consent_share_health:
+            for share in Share.objects.open().filter(person=person, health=True):
+                share.health = False
+                share.save(update_fields=["health"])
+                record(
+                    actor,
+                    Action.UPDATE,
+                    share,
+                    organisation=person.organisation,
+                    label=person.code,
+                    fields=["health"],
+                    reason="health_consent_withdrawn",
+                )
     return person
+
+
+def share(actor: Actor, person: Person, organisation, team=None) -> Share:
+    """Share the follow-up with a partner (the caller checked the person's consent). The
+    share carries health entries only if the person agrees to that now."""
+    with transaction.atomic():
+        granted = Share.objects.create(
+            person=person,
+            organisation=organisation,
+            team=team,
+            health=person.consent_share_health,
+            granted_by=actor.user,
+        )
+        record(
+            actor,
+            Action.CREATE,
+            granted,
+            organisation=person.organisation,
+            label=person.code,
+            partner=organisation.pk,
+            team=team.pk if team else None,
+            health=granted.health,
+        )
+    return granted
+
+
+def revoke_share(actor: Actor, granted: Share, reason: str = "revoked") -> None:
+    """End one share (journaled); a revoked share stays listed as revoked."""
+    if granted.revoked_at is not None:
+        return
+    with transaction.atomic():
+        granted.revoked_at, granted.revoked_by = timezone.now(), actor.user
+        granted.save(update_fields=["revoked_at", "revoked_by"])
+        record(
+            actor,
+            Action.UPDATE,
+            granted,
+            organisation=granted.person.organisation,
+            label=granted.person.code,
+            fields=["revoked_at"],
+            reason=reason,
+        )
 
 
 def override_eligibility(actor: Actor, person: Person, reason: str) -> EligibilityOverride:
@@ -76,21 +129,7 @@ def open_identity(actor: Actor, person: Person) -> tuple[dict | None, int | None
     """The decrypted identity and its version; the opening is journaled."""
     identity = Identity.objects.filter(person=person).first()
     record(actor, Action.IDENTITY_VIEW, person, exists=identity is not None)
-    if identity is None:
-        return None, None
-    data = identity.unseal_or_none(actor)
-    return (data if data is not None else UnreadableIdentity()), identity.version
-
-
-class UnreadableIdentity(dict):
-    """An identity the keyring does not open: shows the placeholder in every field of the
-    page, prefills nothing in the form (no keys), and is still "an identity" (truthy)."""
-
-    def __missing__(self, key):
-        return UNREADABLE if key == "last_name" else "illisible"
-
-    def __bool__(self):
-        return True
+    return (identity.unseal(), identity.version) if identity else (None, None)
 
 
 def save_identity(actor: Actor, person: Person, payload: dict, version: int | None) -> Identity:
@@ -99,14 +138,13 @@ def save_identity(actor: Actor, person: Person, payload: dict, version: int | No
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
         identity = Identity.objects.filter(person=person).first()
-        current = identity.version if identity else None
-        if current != version:
-            raise StaleEdit
-        previous = (identity.unseal_or_none(actor) or {}) if identity else {}  # lost key: re-entry
         if identity is None:
-            identity = Identity(person=person)
+            if version is not None:
+                raise StaleEdit  # opened on an identity that no longer exists
+            identity, previous = Identity(person=person), {}
         else:
-            identity.version += 1
+            claim_version(identity, version)
+            previous = identity.unseal()
         identity.updated_by = actor.user
         identity.seal(payload)
         identity.save()

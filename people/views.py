@@ -1,23 +1,33 @@
+import secrets
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access as access_rules
+from accounts import access
 from accounts.models import Team
 from accounts.roles import Perm
 from audit.models import Action
 from audit.services import record
-from pathways.visibility import access
-from people import services
+from core.concurrency import STALE_MESSAGE
+from people import services, visibility
 from people.forms import IdentityForm, OverrideForm, PersonFilterForm, PersonForm
 from people.models import Identity, Person
+
+# The nickname or code searched for never travels in a URL (access logs, browser history):
+# the search form is a POST, the text is kept in the session under a random key, and the
+# list's URL carries that key only.
+SEARCHES = "people_searches"
+SEARCH_KEY = "recherche"
+KEPT_SEARCHES = 20
+FILTERS = ("status", "team", "eligible")
 
 
 def _visible(request):
@@ -29,25 +39,54 @@ def _person(request, code, perm=Perm.PERSON_VIEW) -> Person:
     person = get_object_or_404(_visible(request).select_related("organisation", "team"), code=code)
     # Seeing is visible_to's decision (it includes files a partner shared with us);
     # anything more needs the permission in the person's own organisation.
-    if perm != Perm.PERSON_VIEW and not access_rules.holds_in(
+    if perm != Perm.PERSON_VIEW and not access.holds_in(
         request.user, person.organisation.pk, perm=perm
     ):
         raise Http404
     return person
 
 
-def _orgs_for(request, perm):
-    orgs = list(access_rules.organisations(request.user, perm=perm))
-    if not orgs:
-        raise Http404
-    return orgs
+def _list_url(params: dict) -> str:
+    url = reverse("people:list")
+    return f"{url}?{urlencode(params)}" if params else url
 
 
-@login_required
+def _remember_search(request, text: str) -> str:
+    """Keep the searched text in the session; return the key the URL will carry."""
+    kept = request.session.get(SEARCHES, {})
+    key = secrets.token_urlsafe(8)
+    kept[key] = text
+    request.session[SEARCHES] = dict(list(kept.items())[-KEPT_SEARCHES:])
+    return key
+
+
+@never_cache
+@access.requires(perm=Perm.PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
 def person_list(request):
-    orgs = _orgs_for(request, Perm.PERSON_VIEW)
+    orgs = access.require_organisations(request.user, perm=Perm.PERSON_VIEW)
     teams = Team.objects.filter(organisation__in=orgs)
-    form = PersonFilterForm(request.GET or None, teams=teams)
+    if request.method == "POST":
+        form = PersonFilterForm(request.POST, teams=teams)
+        if form.is_valid():
+            data = form.cleaned_data
+            params = {name: request.POST.get(name, "") for name in FILTERS}
+            params = {name: value for name, value in params.items() if value}
+            if data["q"]:
+                params[SEARCH_KEY] = _remember_search(request, data["q"])
+            return redirect(_list_url(params))
+    else:
+        if set(request.GET) - {*FILTERS, SEARCH_KEY, "page"}:
+            # A text typed into the address bar (?q=…) is neither searched nor echoed back
+            # in the pagination links: the list answers at a URL without it.
+            kept = {k: v for k, v in request.GET.items() if k in {*FILTERS, SEARCH_KEY, "page"}}
+            return redirect(_list_url(kept))
+        query = request.GET.copy()
+        key = request.GET.get(SEARCH_KEY)
+        query["q"] = request.session.get(SEARCHES, {}).get(key, "") if key else ""
+        if key and not query["q"]:
+            messages.info(request, "Cette recherche a expiré : saisissez-la à nouveau.")
+        form = PersonFilterForm(query, teams=teams)
     persons = (
         _visible(request)
         .with_eligibility(date.today())
@@ -63,6 +102,7 @@ def person_list(request):
             persons = persons.filter(team=data["team"])
         if data["eligible"]:
             persons = persons.filter(is_eligible=data["eligible"] == "yes")
+    # Pagination links keep the query string: filters and the search key, never a text.
     page = Paginator(persons, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -71,15 +111,15 @@ def person_list(request):
             "title": "Personnes suivies",
             "form": form,
             "page_obj": page,
-            "can_create": access_rules.holds(request.user, perm=Perm.PERSON_EDIT),
+            "can_create": access.holds(request.user, perm=Perm.PERSON_EDIT),
         },
     )
 
 
-@login_required
+@access.requires(perm=Perm.PERSON_EDIT)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
-    orgs = _orgs_for(request, Perm.PERSON_EDIT)
+    orgs = access.require_organisations(request.user, perm=Perm.PERSON_EDIT)
     form = PersonForm(request.POST or None, organisations=orgs, user=request.user)
     if request.method == "POST" and form.is_valid():
         person, created = services.register_person(request.actor, form)
@@ -97,38 +137,33 @@ def _detail_context(request, person, override_form=None):
         "title": f"Personne {person.code}",
         "person": person,
         "eligibility": person.eligibility(),
-        "can_edit": access_rules.holds_in(user, org.pk, perm=Perm.PERSON_EDIT),
-        "can_override": access_rules.holds_in(user, org.pk, perm=Perm.ELIGIBILITY_OVERRIDE),
-        "can_identity": access_rules.holds_in(user, org.pk, perm=Perm.IDENTITY),
-        "can_follow": access(user, person).any,
+        "can_edit": access.holds_in(user, org.pk, perm=Perm.PERSON_EDIT),
+        "can_override": access.holds_in(user, org.pk, perm=Perm.ELIGIBILITY_OVERRIDE),
+        "can_identity": access.holds_in(user, org.pk, perm=Perm.IDENTITY),
+        "can_follow": visibility.access(user, person).any,
         "override_form": override_form or OverrideForm(),
     }
 
 
 @never_cache
-@login_required
+@access.requires(perm=Perm.PERSON_VIEW)
 def person_detail(request, code):
     person = _person(request, code)
     record(request.actor, Action.VIEW, person)
     return render(request, "people/detail.html", _detail_context(request, person))
 
 
-@login_required
+@access.requires(perm=Perm.PERSON_EDIT)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, code):
     person = _person(request, code, Perm.PERSON_EDIT)
-    orgs = _orgs_for(request, Perm.PERSON_EDIT)
+    orgs = access.require_organisations(request.user, perm=Perm.PERSON_EDIT)
     form = PersonForm(request.POST or None, instance=person, organisations=orgs, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(request.actor, person, form)
         except services.StaleEdit:
-            form.add_error(
-                None,
-                "Ce dossier a été modifié par quelqu'un d'autre pendant que vous le modifiiez. "
-                "Vos saisies sont conservées ci-dessous : ouvrez le dossier dans un autre onglet "
-                "pour voir la version actuelle, puis enregistrez à nouveau.",
-            )
+            form.add_error(None, STALE_MESSAGE)
             form.data = form.data.copy()
             form.data["version"] = Person.objects.get(pk=person.pk).version
         else:
@@ -141,7 +176,7 @@ def person_edit(request, code):
     )
 
 
-@login_required
+@access.requires(perm=Perm.ELIGIBILITY_OVERRIDE)
 @require_POST
 def eligibility_override(request, code):
     person = _person(request, code, Perm.ELIGIBILITY_OVERRIDE)
@@ -154,7 +189,7 @@ def eligibility_override(request, code):
     return render(request, "people/detail.html", context)
 
 
-@login_required
+@access.requires(perm=Perm.ELIGIBILITY_OVERRIDE)
 @require_POST
 def eligibility_revoke(request, code):
     person = _person(request, code, Perm.ELIGIBILITY_OVERRIDE)
@@ -164,7 +199,7 @@ def eligibility_revoke(request, code):
 
 
 @never_cache
-@login_required
+@access.requires(perm=Perm.IDENTITY)
 def identity_detail(request, code):
     person = _person(request, code, Perm.IDENTITY)
     identity, _version = services.open_identity(request.actor, person)
@@ -177,7 +212,7 @@ def identity_detail(request, code):
 
 @never_cache
 @sensitive_post_parameters()
-@login_required
+@access.requires(perm=Perm.IDENTITY)
 @require_http_methods(["GET", "POST"])
 def identity_edit(request, code):
     person = _person(request, code, Perm.IDENTITY)
@@ -189,12 +224,7 @@ def identity_edit(request, code):
                     request.actor, person, form.payload(), form.cleaned_data["version"]
                 )
             except services.StaleEdit:
-                form.add_error(
-                    None,
-                    "L'identité vient d'être modifiée par quelqu'un d'autre : rien n'a été "
-                    "enregistré. Vos saisies sont conservées ; rouvrez l'identité dans un autre "
-                    "onglet pour comparer, puis enregistrez à nouveau.",
-                )
+                form.add_error(None, STALE_MESSAGE)
                 form.data = form.data.copy()
                 form.data["version"] = getattr(
                     Identity.objects.filter(person=person).first(), "version", ""

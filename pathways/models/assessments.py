@@ -2,6 +2,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from pathways import visibility
+
+
+class AssessmentQuerySet(visibility.EntryQuerySet):
+    rule = staticmethod(visibility.clinical)
+
 
 class AssessmentKind(models.TextChoices):
     INTAKE = "intake", "Entrée"
@@ -72,6 +78,8 @@ class Assessment(models.Model):
     project = models.CharField("projet de travail ou de formation", max_length=200, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]

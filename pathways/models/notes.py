@@ -4,7 +4,12 @@ from django.conf import settings
 from django.db import models
 
 from core.models import EncryptedRecord
-from pathways.visibility import Level
+from pathways import visibility
+from pathways.visibility import EntryQuerySet, Level
+
+
+class NoteQuerySet(EntryQuerySet):
+    rule = staticmethod(visibility.notes)
 
 
 class Note(EncryptedRecord):
@@ -22,6 +27,8 @@ class Note(EncryptedRecord):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -53,6 +60,11 @@ class NoteVersion(EncryptedRecord):
 
     def __str__(self):
         return f"Version {self.number}"
+
+    @classmethod
+    def visible_versions(cls, note, access):
+        """Earlier versions written at a level the viewer lacks stay sealed for them."""
+        return note.versions.filter(visibility.notes(access)).select_related("author")
 
     def aad_context(self) -> bytes:
         return f"pathways.noteversion:{self.note.uid}:{self.number}".encode()

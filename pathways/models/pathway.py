@@ -4,6 +4,23 @@ from django.conf import settings
 from django.db import models
 
 from core.models import EncryptedRecord
+from pathways import visibility
+
+
+class ReferralQuerySet(visibility.EntryQuerySet):
+    rule = staticmethod(visibility.referrals)
+
+
+class GoalQuerySet(visibility.EntryQuerySet):
+    rule = staticmethod(visibility.goals)
+
+
+class ExitQuerySet(visibility.EntryQuerySet):
+    rule = staticmethod(visibility.everyone)
+
+
+class CaseMeetingQuerySet(visibility.EntryQuerySet):
+    rule = staticmethod(visibility.clinical)
 
 
 class Service(models.Model):
@@ -55,6 +72,8 @@ class Referral(models.Model):
     outcome_date = models.DateField("date de la suite", null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = ReferralQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = "orientation"
@@ -86,6 +105,8 @@ class Goal(models.Model):
     version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["area", "created_at"]
@@ -150,6 +171,8 @@ class Exit(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ExitQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = "sortie du dispositif"
@@ -175,6 +198,8 @@ class CaseMeeting(EncryptedRecord):
     date = models.DateField("date")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseMeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

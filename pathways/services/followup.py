@@ -5,15 +5,16 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from activity.models import Enrolment
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
+from core.concurrency import claim_version
 from core.dates import add_months
 from pathways.models import Assessment, Exit, Goal
 from pathways.models.assessments import DUE_MONTHS
+from people import services as people_services
 from people.models import Person, Share, Status
 
 GRACE_DAYS = 15  # an assessment is late this long after its due date
@@ -100,13 +101,7 @@ def save_goal(actor: Actor, goal: Goal, version: int | None) -> Goal:
         )
         return goal
     with transaction.atomic():
-        bumped = Goal.objects.filter(pk=goal.pk, version=version).update(version=F("version") + 1)
-        if not bumped:
-            raise ValidationError(
-                "Cet objectif vient d'être modifié par quelqu'un d'autre : rien n'a été "
-                "enregistré, vos saisies sont conservées ci-dessous."
-            )
-        goal.version = version + 1
+        claim_version(goal, version)  # StaleEdit when someone saved it meanwhile
         goal.save()
     record(
         actor, Action.UPDATE, goal, organisation=goal.person.organisation, label=goal.person.code
@@ -136,7 +131,9 @@ def close(actor: Actor, person, form) -> Exit:
     return exit_
 
 
-def share(actor: Actor, person, organisation) -> Share:
+def share(actor: Actor, person, organisation, team=None) -> Share:
+    """Share the follow-up with a partner: needs the person's consent; where the partner
+    restricts files by team, the share names the receiving team (people/visibility.py)."""
     if not person.consent_share_partners:
         raise ValidationError(
             "La personne n'a pas accepté le partage avec les partenaires : recueillez d'abord "
@@ -144,33 +141,21 @@ def share(actor: Actor, person, organisation) -> Share:
         )
     if organisation.pk == person.organisation_id:
         raise ValidationError("Le dossier appartient déjà à cette structure.")
+    if team is not None and team.organisation_id != organisation.pk:
+        raise ValidationError({"team": "Cette équipe n'appartient pas à la structure choisie."})
+    if team is None and organisation.restrict_by_team:
+        raise ValidationError(
+            {
+                "team": "Cette structure cloisonne ses dossiers par équipe : choisissez "
+                "l'équipe qui recevra le partage."
+            }
+        )
     try:
         with transaction.atomic():
-            granted = Share.objects.create(
-                person=person, organisation=organisation, granted_by=actor.user
-            )
+            return people_services.share(actor, person, organisation, team)
     except IntegrityError:
         raise ValidationError("Le suivi est déjà partagé avec cette structure.")
-    record(
-        actor,
-        Action.CREATE,
-        granted,
-        organisation=person.organisation,
-        label=person.code,
-        partner=organisation.name,
-    )
-    return granted
 
 
 def revoke(actor: Actor, granted: Share) -> None:
-    if granted.revoked_at is None:
-        granted.revoked_at, granted.revoked_by = timezone.now(), actor.user
-        granted.save(update_fields=["revoked_at", "revoked_by"])
-        record(
-            actor,
-            Action.UPDATE,
-            granted,
-            organisation=granted.person.organisation,
-            label=granted.person.code,
-            fields=["revoked_at"],
-        )
+    people_services.revoke_share(actor, granted)

@@ -1,4 +1,5 @@
-"""Writing and editing notes: sealed text, kept versions, conflicts told to the writer."""
+"""Writing and editing notes: sealed text, kept versions, conflicts told to the writer
+(core.concurrency.StaleEdit)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,11 +8,8 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
+from core.concurrency import claim_version
 from pathways.models import Note, NoteVersion
-
-
-class StaleNote(Exception):
-    pass
 
 
 def _check_level(access, level):
@@ -44,11 +42,10 @@ def edit(actor: Actor, note: Note, access, *, level, date, text, version) -> Not
     _check_level(access, level)
     with transaction.atomic():
         current = Note.objects.select_for_update().get(pk=note.pk)
-        if current.version != version:
-            raise StaleNote
+        claim_version(current, version)  # StaleEdit when someone saved it meanwhile
         previous = NoteVersion(
             note=current,
-            number=current.version,
+            number=version,
             date=current.date,
             level=current.level,
             author=current.author,
@@ -56,7 +53,7 @@ def edit(actor: Actor, note: Note, access, *, level, date, text, version) -> Not
         )
         previous.seal({"text": current.text})
         previous.save()
-        current.level, current.date, current.version = level, date, current.version + 1
+        current.level, current.date = level, date
         current.author = actor.user
         current.seal({"text": text})
         current.save()
@@ -69,7 +66,3 @@ def edit(actor: Actor, note: Note, access, *, level, date, text, version) -> Not
         level=level,
     )
     return current
-
-
-def visible(person, access):
-    return Note.objects.filter(person=person, level__in=access.levels).select_related("author")

@@ -92,7 +92,7 @@ def test_goal_conflict_keeps_the_second_writers_text(login, person):
     second = client.post(
         url, {"area": "work", "title": "Formation CACES", "status": "ongoing", "version": 1}
     )
-    assert "modifié par quelqu" in second.content.decode()
+    assert "Quelqu&#x27;un a modifié cette fiche" in second.content.decode()
     assert 'value="Formation CACES"' in second.content.decode()
     goal.refresh_from_db()
     assert goal.title == "Emploi en SIAE"

@@ -49,11 +49,11 @@ def test_each_role_sees_only_its_levels_on_every_page(login, person, notes, role
     pages = [
         reverse("pathways:timeline", args=[person.code]),
         reverse("people:detail", args=[person.code]),
-        reverse("people:list") + f"?q={person.code}",
         reverse("audit:journal"),
     ] + [reverse("pathways:note_edit", args=[person.code, n.pk]) for n in notes]
-    for url in pages:
-        response = client.get(url)
+    responses = [(url, client.get(url)) for url in pages]
+    search = client.post(reverse("people:list"), {"q": person.code}, follow=True)
+    for url, response in responses + [("search", search)]:
         assert response.status_code in (200, 404), url
         html = response.content.decode()
         seen |= {word for word in ("TEAMTEXT", "SOCIALTEXT") if word in html}
@@ -61,7 +61,7 @@ def test_each_role_sees_only_its_levels_on_every_page(login, person, notes, role
             seen.add("HEALTH")
     assert seen == WHO_SEES[role]
     # Note text is never searchable: searching for it finds nobody.
-    search = client.get(reverse("people:list"), {"q": "XYZZY"})
+    search = client.post(reverse("people:list"), {"q": "XYZZY"}, follow=True)
     assert search.status_code == 404 or search.context["page_obj"].paginator.count == 0
 
 
@@ -111,7 +111,7 @@ def test_edit_keeps_versions_and_detects_conflicts(login, person, notes):
     assert client.post(url, {**base, "text": "Deuxième version"}).status_code == 302
     stale = client.post(url, {**base, "text": "Écrit sur une copie ancienne"})
     html = stale.content.decode()
-    assert "modifiée par quelqu" in html and "Écrit sur une copie ancienne" in html
+    assert "Quelqu&#x27;un a modifié cette fiche" in html and "Écrit sur une copie ancienne" in html
     note.refresh_from_db()
     assert note.text == "Deuxième version" and note.version == 2
     assert note.versions.get().unseal()["text"] == "Équipe TEAMTEXT"
@@ -172,6 +172,11 @@ def test_sharing_needs_consent_and_shows_team_entries_only(
     person.consent_share_health = True
     person.save()
     html = verified_client(client, staff[Role.HEALTH]).get(timeline).content.decode()
+    assert SECRET not in html  # health consent given later does not extend the share
+    first = Share.objects.get(organisation=org)
+    login("social_worker").post(reverse("pathways:share_revoke", args=[person.code, first.pk]))
+    login("social_worker").post(url, {"organisation": org.pk})  # shared again, health included
+    html = verified_client(client, staff[Role.HEALTH]).get(timeline).content.decode()
     assert SECRET in html
     payroll = verified_client(client, staff[Role.PAYROLL])
     assert payroll.get(timeline).status_code == 404
@@ -186,12 +191,7 @@ def test_sharing_needs_consent_and_shows_team_entries_only(
     )
     assert edit.status_code == 404
 
-    # Withdrawn consent ends the share at once; revocation too.
-    person.consent_share_partners = False
-    person.save()
-    assert partner_sw.get(timeline).status_code == 404
-    person.consent_share_partners = True
-    person.save()
-    share = Share.objects.get(organisation=org)
+    # Revocation ends the share at once (consent withdrawal: pathways/tests/test_sharing.py).
+    share = Share.objects.active().get(organisation=org)
     login("social_worker").post(reverse("pathways:share_revoke", args=[person.code, share.pk]))
     assert verified_client(client, staff[Role.SOCIAL_WORKER]).get(timeline).status_code == 404
