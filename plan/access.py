@@ -1,54 +1,30 @@
-"""Plan access. The plan holds no personal data: every member of a steering-group
-organisation reads it, the plan's funders too; the organisations named pilots or operators
-of an action change that action; steering administrators change everything."""
+"""Plan access, declared once per view: a decorator says which roles may ask at all, and the
+view fetches its object through a scoped queryset of plan/models.py (404 when out of scope).
 
-from django.db.models import Q
-from django.http import Http404
+The rules are the role sets of accounts/roles.py; the mechanism is accounts/access.py:
+- reader: any member of a steering-group or funder organisation of the plan
+  (`Plan.objects.readable_by`, `Action.objects.readable_by`);
+- editor: a writing role (PLAN_EDITOR_ROLES) in one of the action's pilot or operator
+  organisations, or the plan's administrator (`Action.objects.editable_by`);
+- administrator: a plan administrator (PLAN_ADMIN_ROLES) in an organisation of the plan's
+  steering group (`Plan.objects.administered_by`)."""
 
-from accounts import access as access_rules
-from accounts.roles import Role
+from accounts import access
+from accounts.roles import PLAN_ADMIN_ROLES, PLAN_EDITOR_ROLES
 from plan.models import Action, Plan
 
-
-def _org_ids(user):
-    return [m.organisation_id for m in access_rules.memberships(user)]
-
-
-def is_admin(user) -> bool:
-    return any(m.role == Role.STEERING_ADMIN for m in access_rules.memberships(user))
+reader = access.requires()
+editor = access.requires(roles=PLAN_EDITOR_ROLES | PLAN_ADMIN_ROLES)
+administrator = access.requires(roles=PLAN_ADMIN_ROLES)
 
 
-def readable_plans(user):
-    if is_admin(user):
-        return Plan.objects.all()
-    orgs = _org_ids(user)
-    return Plan.objects.filter(Q(organisations__in=orgs) | Q(funders__in=orgs)).distinct()
+def reads_a_plan(user) -> bool:
+    return Plan.objects.readable_by(user).exists()
 
 
-def readable_plan(user, pk) -> Plan:
-    plan = readable_plans(user).filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    return plan
+def administers(user, plan: Plan) -> bool:
+    return Plan.objects.administered_by(user).filter(pk=plan.pk).exists()
 
 
-def readable_action(user, pk) -> Action:
-    action = (
-        Action.objects.filter(objective__axis__plan__in=readable_plans(user), pk=pk)
-        .select_related("objective__axis__plan")
-        .first()
-    )
-    if action is None:
-        raise Http404
-    return action
-
-
-def can_edit(user, action) -> bool:
-    if is_admin(user):
-        return True
-    return action.editors.filter(pk__in=_org_ids(user)).exists()
-
-
-def must_edit(user, action):
-    if not can_edit(user, action):
-        raise Http404
+def can_edit(user, action: Action) -> bool:
+    return Action.objects.editable_by(user).filter(pk=action.pk).exists()

@@ -1,7 +1,9 @@
+from datetime import date
+
 from django import forms
 
 from accounts.models import Organisation
-from core.forms import DateInput, SentierModelForm
+from core.forms import DateInput, SentierForm, SentierModelForm
 from plan.models import Action, FundingCommitment, Indicator, Plan, Step
 
 
@@ -82,3 +84,75 @@ class FundingForm(SentierModelForm):
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = Action.objects.filter(objective__axis__plan=plan)
         self.fields["amount"].min_value = 0
+
+
+class BlockerForm(SentierForm):
+    description = forms.CharField(
+        label="Frein", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.CharField(label="Responsable", max_length=150)
+    raised_on = forms.DateField(label="Signalé le", widget=DateInput(), initial=date.today)
+
+
+class ValueForm(SentierForm):
+    """The value stays text here: plan.services.parse_value reads it against the indicator's
+    unit (oui / non, a count, a percentage) and says what is wrong, in French."""
+
+    period_start = forms.DateField(label="Période (premier jour)", widget=DateInput())
+    value = forms.CharField(
+        label="Valeur",
+        max_length=30,
+        error_messages={"max_length": "Ce nombre est trop long pour être une valeur plausible."},
+    )
+
+
+class CopyForm(SentierForm):
+    name = forms.CharField(label="Nom du nouveau plan", max_length=200)
+    start_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
+    actions = forms.ModelMultipleChoiceField(
+        label="Actions reprises",
+        queryset=Action.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = Action.objects.filter(objective__axis__plan=plan)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_year")
+            and data.get("end_year")
+            and data["end_year"] < data["start_year"]
+        ):
+            self.add_error("end_year", "La dernière année précède la première.")
+        if data.get("name") and Plan.objects.filter(name=data["name"]).exists():
+            self.add_error("name", "Un plan porte déjà ce nom.")
+        return data
+
+
+class MeetingCreateForm(SentierForm):
+    kind = forms.ChoiceField(
+        label="Comité",
+        choices=[
+            ("operational", "Comité opérationnel (mensuel)"),
+            ("technical", "Comité technique (mensuel)"),
+            ("strategic", "Comité stratégique (au moins annuel)"),
+        ],
+    )
+    date = forms.DateField(label="Date", widget=DateInput())
+
+
+class PlanAdminForm(SentierForm):
+    """Give the plan administrator role to an account, in a steering-group organisation."""
+
+    email = forms.EmailField(label="Adresse électronique du compte", max_length=254)
+    organisation = forms.ModelChoiceField(
+        label="Structure du comité de pilotage", queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = plan.organisations.order_by("name")

@@ -5,6 +5,43 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts import access
+from accounts.roles import PLAN_ADMIN_ROLES, PLAN_EDITOR_ROLES
+
+# Who reaches what in a plan (rules: accounts/roles.py, mechanism: accounts/access.py).
+# Views fetch every object through these querysets, so anything out of scope is a 404.
+
+
+class PlanQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Plans whose steering group or funders include one of the user's organisations."""
+        orgs = access.org_ids(user)
+        inside = Plan.objects.filter(Q(organisations__in=orgs) | Q(funders__in=orgs))
+        return self.filter(pk__in=inside.values("pk"))
+
+    def administered_by(self, user):
+        """Plans whose steering group includes an organisation where the user is a plan
+        administrator: a steering body administers its own plans, no other."""
+        orgs = access.org_ids(user, roles=PLAN_ADMIN_ROLES)
+        return self.filter(pk__in=Plan.objects.filter(organisations__in=orgs).values("pk"))
+
+
+class ActionQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        return self.filter(objective__axis__plan__in=Plan.objects.readable_by(user))
+
+    def editable_by(self, user):
+        """Steps, blockers and values of an action change through a writing role in one of
+        its pilot or operator organisations, or through the plan's administrator."""
+        writers = access.org_ids(user, roles=PLAN_EDITOR_ROLES)
+        named = Action.objects.filter(editors__in=writers).values("pk")
+        return self.readable_by(user).filter(
+            Q(pk__in=named) | Q(objective__axis__plan__in=Plan.objects.administered_by(user))
+        )
+
+    def administered_by(self, user):
+        return self.filter(objective__axis__plan__in=Plan.objects.administered_by(user))
+
 
 class Plan(models.Model):
     """A plan of actions (e.g. the 2019–2021 Plan crack, then its 'étape 2')."""
@@ -23,6 +60,8 @@ class Plan(models.Model):
         "accounts.Organisation", blank=True, related_name="funded_plans", verbose_name="financeurs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year"]
@@ -77,6 +116,8 @@ class Action(models.Model):
         verbose_name="structures pilotes et opératrices (peuvent modifier l'action)",
     )
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True)
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

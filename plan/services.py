@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
+from accounts import access
+from accounts.models import Membership, Organisation, User
+from accounts.roles import PLAN_ADMIN_ROLES, Role
 from activity.models import Participation, WorkSession
+from audit.models import Action as AuditAction
+from audit.services import record
 from core.actor import Actor
 from core.dates import month_end, month_start
 from plan.models import (
@@ -22,12 +27,15 @@ from plan.models import (
     Step,
     StepStatus,
 )
+from reporting.models import Meeting
 
 QUARTER_MONTHS = (1, 4, 7, 10)
 SMALL_COUNT = 5
 
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+# IndicatorValue.value holds 14 digits, 2 after the point.
+MAX_VALUE = Decimal("1000000000000")
 
 
 def period_bounds(indicator: Indicator, start: date) -> tuple[date, date]:
@@ -66,16 +74,21 @@ def parse_value(indicator: Indicator, raw: str) -> Decimal:
         return mapping[text.lower()]
     try:
         value = Decimal(text)
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"value": f"« {raw} » n'est pas un nombre."}) from None
+    if value.is_nan():
         raise ValidationError({"value": f"« {raw} » n'est pas un nombre."})
-    if not value.is_finite() or value < 0:
+    if value < 0:
         raise ValidationError({"value": "La valeur doit être un nombre positif ou nul."})
+    if value.is_infinite() or value >= MAX_VALUE:
+        # Checked before any arithmetic: 1e309 or forty digits would overflow the rounding.
+        raise ValidationError({"value": "Cette valeur est trop grande pour être plausible."})
     if indicator.unit == U.COUNT and value != value.to_integral_value():
         raise ValidationError({"value": "Un nombre de… se compte en entiers."})
     if indicator.unit == U.PERCENT and value > 100:
         raise ValidationError({"value": "Un pourcentage ne dépasse pas 100."})
     value = value.quantize(Decimal("0.01"))
-    if value > Decimal("999999999999.99"):
+    if value >= MAX_VALUE:  # 999999999999.999 rounds up past the column's 14 digits
         raise ValidationError({"value": "Cette valeur est trop grande pour être plausible."})
     return value
 
@@ -373,3 +386,110 @@ def copy_plan(source: Plan, *, name: str, start_year: int, end_year: int, action
                 source=indicator.source,
             )
     return new
+
+
+# --- Plan administrators: granted by a plan administrator, in the plan's steering group only.
+
+
+def plan_administrators(plan: Plan):
+    """The plan administrator memberships of the plan's steering-group organisations."""
+    return (
+        Membership.objects.filter(
+            role=Role.STEERING_ADMIN, organisation__in=plan.organisations.all()
+        )
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__email")
+    )
+
+
+@transaction.atomic
+def grant_plan_admin(actor: Actor, plan: Plan, organisation: Organisation, email: str):
+    """Give an existing account the plan administrator role in one of the plan's
+    steering-group organisations (an organisation outside every steering group never gets
+    it). Journaled. Raises ValidationError with a French message otherwise."""
+    if not plan.organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            "Ce rôle ne se donne que dans une structure du comité de pilotage du plan."
+        )
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError(
+            "Aucun compte actif ne porte cette adresse : l'administrateur·rice de la structure "
+            "crée d'abord le compte, puis vous lui donnez ce rôle."
+        )
+    membership = (
+        Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    )
+    if membership is not None and membership.role != Role.STEERING_ADMIN:
+        raise ValidationError(
+            f"Ce compte a déjà un rôle dans cette structure ({membership.get_role_display()}) : "
+            "une personne n'y a qu'un rôle."
+        )
+    if membership is not None and membership.is_active:
+        raise ValidationError("Ce compte administre déjà le plan pour cette structure.")
+    if membership is None:
+        membership = Membership.objects.create(
+            user=user, organisation=organisation, role=Role.STEERING_ADMIN
+        )
+    else:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    access.forget(user)
+    record(
+        actor,
+        AuditAction.CREATE,
+        membership,
+        organisation=organisation,
+        label=user.email,
+        role=Role.STEERING_ADMIN,
+        plan=plan.pk,
+        step="role_granted",
+    )
+    return membership
+
+
+@transaction.atomic
+def withdraw_plan_admin(actor: Actor, plan: Plan, membership: Membership) -> None:
+    """Take the role back. Nobody withdraws their own: a plan keeps an administrator who
+    can hand the role on."""
+    if (
+        membership.role != Role.STEERING_ADMIN
+        or not plan.organisations.filter(pk=membership.organisation_id).exists()
+    ):
+        raise ValidationError("Ce rôle n'est pas un rôle d'administration de ce plan.")
+    if actor.user is not None and membership.user_id == actor.user.pk:
+        raise ValidationError(
+            "Vous ne pouvez pas retirer votre propre rôle : demandez-le à une autre "
+            "administratrice ou un autre administrateur du plan."
+        )
+    record(
+        actor,
+        AuditAction.UPDATE,
+        membership,
+        organisation=membership.organisation,
+        label=membership.user.email,
+        role=Role.STEERING_ADMIN,
+        plan=plan.pk,
+        step="role_withdrawn",
+    )
+    membership.teams.clear()
+    membership.delete()
+    access.forget(membership.user)
+
+
+@transaction.atomic
+def add_meeting(actor: Actor, plan: Plan, *, kind: str, date) -> Meeting:
+    """A plan committee reuses the committees' meeting (agenda, minutes, decisions carried),
+    held by the administrator's steering-group organisation, all of the group attending."""
+    organisation = (
+        access.organisations(actor.user, roles=PLAN_ADMIN_ROLES)
+        .filter(plans=plan)
+        .order_by("pk")
+        .first()
+    )
+    if organisation is None:
+        raise ValidationError("Seule l'administration du plan ajoute ses comités.")
+    meeting = Meeting.objects.create(organisation=organisation, plan=plan, kind=kind, date=date)
+    meeting.attendee_organisations.set(plan.organisations.all())
+    record(actor, AuditAction.CREATE, meeting, label=str(meeting))
+    return meeting

@@ -17,6 +17,7 @@ urlpatterns = [
     path("freins/<int:pk>/lever/", views.blocker_resolve, name="blocker_resolve"),
     path("indicateurs/<int:pk>/valeurs/", views.value_add, name="value_add"),
     path("<int:pk>/modifier/", views_admin.plan_edit, name="plan_edit"),
+    path("<int:pk>/administrateurs/", views_admin.administrators, name="administrators"),
     path("<int:pk>/financements/nouveau/", views_admin.funding_add, name="funding_add"),
     path("actions/<int:pk>/modifier/", views_admin.action_edit, name="action_edit"),
     path("actions/<int:action_pk>/etapes/nouvelle/", views_admin.step_add, name="step_add"),

@@ -1,73 +1,34 @@
-from datetime import date
+"""The plan as its steering group reads it, and what an action's pilots and operators change.
+Each view declares its need once: a decorator of plan.access (who may ask at all) and the
+scoped queryset it fetches its object from (404 when out of scope)."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access as access_rules
 from audit.models import Action as AuditAction
 from audit.services import record
-from core.forms import DateInput, SentierForm
 from plan import access, services
-from plan.models import Blocker, Indicator, Plan, Step, StepStatus
+from plan.forms import BlockerForm, CopyForm, MeetingCreateForm, ValueForm
+from plan.models import Action, Blocker, Indicator, Plan, Step, StepStatus
+from reporting import render as rendering
 
 
-class BlockerForm(SentierForm):
-    description = forms.CharField(
-        label="Frein", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    owner = forms.CharField(label="Responsable", max_length=150)
-    raised_on = forms.DateField(label="Signalé le", widget=DateInput(), initial=date.today)
-
-
-class ValueForm(SentierForm):
-    period_start = forms.DateField(label="Période (premier jour)", widget=DateInput())
-    value = forms.CharField(label="Valeur", max_length=30)
-
-
-class CopyForm(SentierForm):
-    name = forms.CharField(label="Nom du nouveau plan", max_length=200)
-    start_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
-    actions = forms.ModelMultipleChoiceField(
-        label="Actions reprises", queryset=None, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        from plan.models import Action
-
-        self.fields["actions"].queryset = Action.objects.filter(objective__axis__plan=plan)
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("start_year")
-            and data.get("end_year")
-            and data["end_year"] < data["start_year"]
-        ):
-            self.add_error("end_year", "La dernière année précède la première.")
-        if data.get("name") and Plan.objects.filter(name=data["name"]).exists():
-            self.add_error("name", "Un plan porte déjà ce nom.")
-        return data
-
-
-@login_required
+@access.reader
 def plan_list(request):
-    plans = access.readable_plans(request.user)
-    if not plans.exists() and not access.is_admin(request.user):
+    plans = Plan.objects.readable_by(request.user)
+    if not plans.exists():
         raise Http404
     return render(request, "plan/list.html", {"title": "Plans", "plans": plans})
 
 
-@login_required
+@access.reader
 def dashboard(request, pk):
-    plan = access.readable_plan(request.user, pk)
+    plan = get_object_or_404(Plan.objects.readable_by(request.user), pk=pk)
     today = timezone.localdate()
     rows = services.tracking_rows(plan, today)
     return render(
@@ -81,7 +42,7 @@ def dashboard(request, pk):
             "rows": rows,
             "labels": services.STATUS_LABELS,
             "today": today,
-            "admin": access.is_admin(request.user),
+            "admin": access.administers(request.user, plan),
             "meetings": plan.meetings.order_by("-date")[:24],
             "charts": [
                 (i, services.chart(services.series(i, plan)))
@@ -92,9 +53,9 @@ def dashboard(request, pk):
     )
 
 
-@login_required
+@access.reader
 def tracking(request, pk):
-    plan = access.readable_plan(request.user, pk)
+    plan = get_object_or_404(Plan.objects.readable_by(request.user), pk=pk)
     today = timezone.localdate()
     fmt = request.GET.get("format")
     if fmt is None:
@@ -109,8 +70,6 @@ def tracking(request, pk):
                 "today": today,
             },
         )
-    from reporting import render as rendering
-
     table = services.presented_table(plan, today)
     if fmt == "xlsx":
         body = rendering.to_xlsx([table])
@@ -131,9 +90,9 @@ def tracking(request, pk):
     return response
 
 
-@login_required
+@access.reader
 def evaluation(request, pk, year):
-    plan = access.readable_plan(request.user, pk)
+    plan = get_object_or_404(Plan.objects.readable_by(request.user), pk=pk)
     if not plan.start_year <= year <= plan.end_year:
         raise Http404
     return render(
@@ -148,11 +107,9 @@ def evaluation(request, pk, year):
     )
 
 
-@login_required
+@access.reader
 def funding(request, pk):
-    from django.db.models import Sum
-
-    plan = access.readable_plan(request.user, pk)
+    plan = get_object_or_404(Plan.objects.readable_by(request.user), pk=pk)
     commitments = plan.funding.select_related("action")
     totals = (
         commitments.values("funder", "year")
@@ -167,14 +124,16 @@ def funding(request, pk):
             "plan": plan,
             "commitments": commitments,
             "totals": totals,
-            "admin": access.is_admin(request.user),
+            "admin": access.administers(request.user, plan),
         },
     )
 
 
-@login_required
+@access.reader
 def action_detail(request, pk):
-    action = access.readable_action(request.user, pk)
+    action = get_object_or_404(
+        Action.objects.readable_by(request.user).select_related("objective__axis__plan"), pk=pk
+    )
     today = timezone.localdate()
     indicators = []
     for indicator in action.indicators.all():
@@ -202,7 +161,7 @@ def action_detail(request, pk):
             "today": today,
             "steps": action.steps.prefetch_related("blockers"),
             "can_edit": access.can_edit(request.user, action),
-            "admin": access.is_admin(request.user),
+            "admin": access.administers(request.user, action.objective.axis.plan),
             "statuses": StepStatus.choices,
             "blocker_form": BlockerForm(),
             "value_form": ValueForm(),
@@ -211,17 +170,16 @@ def action_detail(request, pk):
     )
 
 
-def _editable_step(request, pk):
-    step = get_object_or_404(Step.objects.select_related("action"), pk=pk)
-    access.readable_action(request.user, step.action_id)
-    access.must_edit(request.user, step.action)
-    return step
+def _editable(model, user):
+    """Steps, blockers and indicators of the actions the user may change."""
+    path = {Step: "action", Blocker: "step__action", Indicator: "action"}[model]
+    return model.objects.filter(**{f"{path}__in": Action.objects.editable_by(user)})
 
 
-@login_required
+@access.editor
 @require_POST
 def step_status(request, pk):
-    step = _editable_step(request, pk)
+    step = get_object_or_404(_editable(Step, request.user).select_related("action"), pk=pk)
     status = request.POST.get("status")
     if status not in StepStatus.values:
         messages.error(request, "État inconnu.")
@@ -239,10 +197,10 @@ def step_status(request, pk):
     return redirect("plan:action", pk=step.action_id)
 
 
-@login_required
+@access.editor
 @require_POST
 def blocker_add(request, pk):
-    step = _editable_step(request, pk)
+    step = get_object_or_404(_editable(Step, request.user).select_related("action"), pk=pk)
     form = BlockerForm(request.POST)
     if form.is_valid():
         blocker = Blocker.objects.create(step=step, **form.cleaned_data)
@@ -253,11 +211,12 @@ def blocker_add(request, pk):
     return redirect("plan:action", pk=step.action_id)
 
 
-@login_required
+@access.editor
 @require_POST
 def blocker_resolve(request, pk):
-    blocker = get_object_or_404(Blocker.objects.select_related("step__action"), pk=pk)
-    _editable_step(request, blocker.step_id)
+    blocker = get_object_or_404(
+        _editable(Blocker, request.user).select_related("step__action"), pk=pk
+    )
     resolution = request.POST.get("resolution", "").strip()
     if blocker.resolved_on:
         messages.error(request, "Ce frein est déjà levé : sa résolution reste dans l'historique.")
@@ -273,15 +232,16 @@ def blocker_resolve(request, pk):
     return redirect("plan:action", pk=blocker.step.action_id)
 
 
-@login_required
+@access.editor
 @require_POST
 def value_add(request, pk):
-    indicator = get_object_or_404(Indicator.objects.select_related("action"), pk=pk)
-    access.readable_action(request.user, indicator.action_id)
-    access.must_edit(request.user, indicator.action)
+    indicator = get_object_or_404(
+        _editable(Indicator, request.user).select_related("action__objective__axis__plan"), pk=pk
+    )
     form = ValueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Indiquez une période (date) et une valeur.")
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, " ".join(errors) or "Indiquez une période (date) et une valeur.")
     else:
         try:
             services.enter_value(
@@ -300,46 +260,23 @@ def value_add(request, pk):
     return redirect("plan:action", pk=indicator.action_id)
 
 
-class MeetingCreateForm(SentierForm):
-    kind = forms.ChoiceField(
-        label="Comité",
-        choices=[
-            ("operational", "Comité opérationnel (mensuel)"),
-            ("technical", "Comité technique (mensuel)"),
-            ("strategic", "Comité stratégique (au moins annuel)"),
-        ],
-    )
-    date = forms.DateField(label="Date", widget=DateInput())
-
-
-@login_required
+@access.administrator
 @require_POST
 def meeting_add(request, pk):
     """Plan committees reuse the committees' meeting: agenda, minutes, decisions carried."""
-    from reporting.models import Meeting
-
-    if not access.is_admin(request.user):
-        raise Http404
-    plan = access.readable_plan(request.user, pk)
+    plan = get_object_or_404(Plan.objects.administered_by(request.user), pk=pk)
     form = MeetingCreateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choisissez le comité et une date valide.")
         return redirect("plan:dashboard", pk=plan.pk)
-    org = next(
-        m.organisation for m in access_rules.memberships(request.user) if m.role == "steering_admin"
-    )
-    meeting = Meeting.objects.create(organisation=org, plan=plan, **form.cleaned_data)
-    meeting.attendee_organisations.set(plan.organisations.all())
-    record(request.actor, AuditAction.CREATE, meeting, label=str(meeting))
+    meeting = services.add_meeting(request.actor, plan, **form.cleaned_data)
     return redirect("reporting:meeting", pk=meeting.pk)
 
 
-@login_required
+@access.administrator
 @require_http_methods(["GET", "POST"])
 def copy(request, pk):
-    if not access.is_admin(request.user):
-        raise Http404
-    source = access.readable_plan(request.user, pk)
+    source = get_object_or_404(Plan.objects.administered_by(request.user), pk=pk)
     form = CopyForm(request.POST or None, plan=source)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

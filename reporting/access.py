@@ -1,36 +1,28 @@
-"""Who reaches which programme's committees: its organisation's coordinators (everything),
-its funders' staff (frozen reports and the aggregate dashboard, always suppressed)."""
+"""Committee access, declared once per view: a decorator of this module (who may ask at all)
+and a scoped queryset (404 when out of scope). The rules are COMMITTEE_MANAGER_ROLES and
+COMMITTEE_READER_ROLES in accounts/roles.py: a programme's coordinators run its committees;
+its funders' staff read frozen reports and the aggregate dashboard, always in the shared
+version. A plan's committees belong to that plan's administrators (PLAN_ADMIN_ROLES in an
+organisation of its steering group): `Meeting.objects.managed_by`."""
 
-from django.db.models import Q
-from django.http import Http404
-
-from accounts import access as access_rules
-from accounts.roles import Role
+from accounts import access
+from accounts.roles import COMMITTEE_MANAGER_ROLES, COMMITTEE_READER_ROLES, PLAN_ADMIN_ROLES
 from activity.models import Programme
+from reporting.models import programmes_funded_q, programmes_managed_q
 
-
-def _orgs(user, role):
-    return [m.organisation_id for m in access_rules.memberships(user) if m.role == role]
+manager = access.requires(roles=COMMITTEE_MANAGER_ROLES)
+meeting_manager = access.requires(roles=COMMITTEE_MANAGER_ROLES | PLAN_ADMIN_ROLES)
+reader = access.requires(roles=COMMITTEE_MANAGER_ROLES | COMMITTEE_READER_ROLES)
 
 
 def managed_programmes(user):
-    return Programme.objects.filter(organisation_id__in=_orgs(user, Role.COORDINATOR))
-
-
-def funded_programmes(user):
-    return Programme.objects.filter(funders__in=_orgs(user, Role.FUNDER)).distinct()
+    return Programme.objects.filter(programmes_managed_q(user))
 
 
 def readable_programmes(user):
-    return Programme.objects.filter(
-        Q(pk__in=managed_programmes(user)) | Q(pk__in=funded_programmes(user))
-    )
+    scope = Programme.objects.filter(programmes_managed_q(user) | programmes_funded_q(user))
+    return Programme.objects.filter(pk__in=scope.values("pk"))
 
 
-def must_manage(user, programme):
-    if not managed_programmes(user).filter(pk=programme.pk).exists():
-        raise Http404
-
-
-def is_manager(user, programme) -> bool:
+def manages(user, programme) -> bool:
     return managed_programmes(user).filter(pk=programme.pk).exists()

@@ -3,6 +3,11 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from accounts import access
+from accounts.roles import COMMITTEE_MANAGER_ROLES, COMMITTEE_READER_ROLES, PLAN_ADMIN_ROLES
+from activity.models import Programme
 
 
 class MeetingKind(models.TextChoices):
@@ -26,6 +31,38 @@ PROGRAMME_CALENDAR = [
     (MeetingKind.COSUI, 10, (7, 9)),
     (MeetingKind.RETEX, 11, "all"),
 ]
+
+
+def programmes_managed_q(user, path: str = "") -> Q:
+    """A programme's coordinators (COMMITTEE_MANAGER_ROLES in its organisation) manage it."""
+    return Q(**{f"{path}organisation__in": access.org_ids(user, roles=COMMITTEE_MANAGER_ROLES)})
+
+
+def programmes_funded_q(user, path: str = "") -> Q:
+    """Its funders' staff (COMMITTEE_READER_ROLES) read its frozen reports and dashboard."""
+    return Q(**{f"{path}funders__in": access.org_ids(user, roles=COMMITTEE_READER_ROLES)})
+
+
+class MeetingQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """A programme's committees for its coordinators; a plan's committees for the
+        administrators of that plan's steering body (plan.Plan.objects.administered_by,
+        written here by path: reporting sits below plan and does not import it)."""
+        plan_admin_orgs = access.org_ids(user, roles=PLAN_ADMIN_ROLES)
+        scope = Meeting.objects.filter(
+            Q(programme__isnull=False) & programmes_managed_q(user, "programme__")
+            | Q(plan__isnull=False, plan__organisations__in=plan_admin_orgs)
+        )
+        return self.filter(pk__in=scope.values("pk"))
+
+
+class ReportQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Reports of the programmes the user manages or funds."""
+        programmes = Programme.objects.filter(
+            programmes_managed_q(user) | programmes_funded_q(user)
+        ).values("pk")
+        return self.filter(meeting__programme__in=programmes)
 
 
 class Meeting(models.Model):
@@ -54,6 +91,8 @@ class Meeting(models.Model):
     minutes = models.TextField("compte rendu", blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["date"]
         verbose_name = "comité"
@@ -63,7 +102,8 @@ class Meeting(models.Model):
 
 
 class ActionItem(models.Model):
-    """A decision that became a follow-up action; open ones are carried to the next meeting."""
+    """A committee's decision to follow up (« décision à suivre »): who does what by when;
+    open ones are carried to the next meeting. Not a plan action (plan.Action)."""
 
     class Status(models.TextChoices):
         OPEN = "open", "À faire"
@@ -72,13 +112,15 @@ class ActionItem(models.Model):
         DROPPED = "dropped", "Abandonné"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
-    text = models.CharField("décision / action", max_length=300)
+    text = models.CharField("décision", max_length=300)
     owner = models.CharField("responsable", max_length=150)
     due_date = models.DateField("échéance")
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.OPEN)
 
     class Meta:
         ordering = ["due_date"]
+        verbose_name = "décision à suivre"
+        verbose_name_plural = "décisions à suivre"
 
     def __str__(self):
         return self.text
@@ -98,6 +140,8 @@ class Report(models.Model):
     threshold = models.PositiveSmallIntegerField(default=5)
     data = models.JSONField()
     checksum = models.CharField(max_length=64)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-generated_at"]

@@ -8,9 +8,9 @@ urlpatterns = [
     path("programme/<int:programme_id>/calendrier/", views.calendar, name="calendar"),
     path("programme/<int:programme_id>/indicateurs/", views.funder_dashboard, name="dashboard"),
     path("<int:pk>/", views.meeting, name="meeting"),
-    path("<int:pk>/actions/", views.action_add, name="action_add"),
+    path("<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("<int:pk>/rapport/", views.generate, name="generate"),
-    path("actions/<int:pk>/", views.action_status, name="action_status"),
+    path("decisions/<int:pk>/", views.decision_status, name="decision_status"),
     path("rapports/<int:pk>/", views.report, name="report"),
     path("rapports/<int:pk>/<str:fmt>/", views.download, name="download"),
 ]

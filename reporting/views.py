@@ -1,9 +1,12 @@
+"""Committees and frozen reports. Each view declares its need once: a decorator of
+reporting.access and the scoped queryset its object comes from (404 when out of scope)."""
+
 from collections import defaultdict
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import Action
 from audit.services import record
+from core.concurrency import StaleEdit, claim_version
 from reporting import access, figures, services
 from reporting import render as rendering
 from reporting.forms import ActionItemForm, GenerateForm, MeetingForm
 from reporting.models import ActionItem, Meeting, Report
 
 
-@login_required
+@access.reader
 def meeting_list(request):
     programmes = list(access.readable_programmes(request.user).order_by("-start_date"))
     if not programmes:
@@ -46,7 +50,7 @@ def meeting_list(request):
     )
 
 
-@login_required
+@access.manager
 @require_POST
 def calendar(request, programme_id):
     programme = get_object_or_404(access.managed_programmes(request.user), pk=programme_id)
@@ -55,36 +59,19 @@ def calendar(request, programme_id):
     return redirect("reporting:list")
 
 
-def _managed_meeting(request, pk):
-    """A programme's committee for its coordinators; a plan's committee for the steering
-    administrators."""
-    from plan.access import is_admin
-
-    scope = Q(programme__in=access.managed_programmes(request.user))
-    if is_admin(request.user):
-        scope |= Q(plan__isnull=False)
-    return get_object_or_404(Meeting.objects.filter(scope), pk=pk)
-
-
-@login_required
+@access.meeting_manager
 @require_http_methods(["GET", "POST"])
 def meeting(request, pk):
-    meeting = _managed_meeting(request, pk)
+    meeting = get_object_or_404(Meeting.objects.managed_by(request.user), pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.get("version")
-        updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
-            version=F("version") + 1
-        )
-        if not updated:
-            form.add_error(
-                None,
-                "Ce comité vient d'être modifié par quelqu'un d'autre : rien n'a "
-                "été enregistré ; votre saisie est conservée ci-dessous.",
-            )
+        try:
+            with transaction.atomic():
+                claim_version(form.instance, form.cleaned_data.get("version"))
+                form.save()
+        except StaleEdit as stale:
+            form.add_error(None, stale.message)
         else:
-            form.instance.version = version + 1
-            form.save()
             record(
                 request.actor,
                 Action.UPDATE,
@@ -102,7 +89,7 @@ def meeting(request, pk):
             "title": str(meeting),
             "meeting": meeting,
             "form": form,
-            "action_form": ActionItemForm(initial={"due_date": meeting.date}),
+            "decision_form": ActionItemForm(initial={"due_date": meeting.date}),
             "carried": services.carried_actions(meeting),
             "generate_form": GenerateForm(),
             "reports": meeting.reports.all(),
@@ -110,10 +97,10 @@ def meeting(request, pk):
     )
 
 
-@login_required
+@access.meeting_manager
 @require_POST
-def action_add(request, pk):
-    meeting = _managed_meeting(request, pk)
+def decision_add(request, pk):
+    meeting = get_object_or_404(Meeting.objects.managed_by(request.user), pk=pk)
     form = ActionItemForm(request.POST)
     if form.is_valid():
         item = form.save(commit=False)
@@ -122,17 +109,21 @@ def action_add(request, pk):
         record(
             request.actor, Action.CREATE, item, organisation=meeting.organisation, label=item.text
         )
-        messages.success(request, "Action ajoutée.")
+        messages.success(request, "Décision ajoutée.")
     else:
-        messages.error(request, "Action incomplète : texte, responsable et échéance.")
+        messages.error(request, "Décision incomplète : texte, responsable et échéance.")
     return redirect("reporting:meeting", pk=meeting.pk)
 
 
-@login_required
+@access.meeting_manager
 @require_POST
-def action_status(request, pk):
-    item = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
-    _managed_meeting(request, item.meeting_id)
+def decision_status(request, pk):
+    item = get_object_or_404(
+        ActionItem.objects.filter(
+            meeting__in=Meeting.objects.managed_by(request.user)
+        ).select_related("meeting"),
+        pk=pk,
+    )
     status = request.POST.get("status")
     if status in ActionItem.Status.values:
         item.status = status
@@ -150,10 +141,10 @@ def action_status(request, pk):
     return redirect(back if safe and back.startswith("/comites/") else "reporting:list")
 
 
-@login_required
+@access.manager
 @require_POST
 def generate(request, pk):
-    meeting = _managed_meeting(request, pk)
+    meeting = get_object_or_404(Meeting.objects.managed_by(request.user), pk=pk)
     form = GenerateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Le seuil doit être un nombre entier, au moins 3.")
@@ -173,22 +164,18 @@ def generate(request, pk):
     return redirect("reporting:report", pk=report.pk)
 
 
-def _report(request, pk):
-    report = get_object_or_404(
-        Report.objects.select_related("meeting__programme").filter(
-            meeting__programme__in=access.readable_programmes(request.user)
-        ),
-        pk=pk,
-    )
-    manager = access.is_manager(request.user, report.meeting.programme)
-    # Funders always get the shared version; a coordinator asks for it with ?partage=1.
-    shared = not manager or request.GET.get("partage") == "1"
-    return report, manager, shared
+def _shared(request, report) -> tuple[bool, bool]:
+    """Funders always get the shared version; a coordinator asks for it with ?partage=1."""
+    manager = access.manages(request.user, report.meeting.programme)
+    return manager, not manager or request.GET.get("partage") == "1"
 
 
-@login_required
+@access.reader
 def report(request, pk):
-    report, manager, shared = _report(request, pk)
+    report = get_object_or_404(
+        Report.objects.readable_by(request.user).select_related("meeting__programme"), pk=pk
+    )
+    manager, shared = _shared(request, report)
     record(
         request.actor,
         Action.VIEW,
@@ -219,9 +206,12 @@ FORMATS = {
 }
 
 
-@login_required
+@access.reader
 def download(request, pk, fmt):
-    report, manager, shared = _report(request, pk)
+    report = get_object_or_404(
+        Report.objects.readable_by(request.user).select_related("meeting__programme"), pk=pk
+    )
+    manager, shared = _shared(request, report)
     if fmt not in FORMATS:
         raise Http404
     if not report.intact():
@@ -280,7 +270,7 @@ def _pdf(request, report, presented, shared):
     return HTML(string=html).write_pdf()
 
 
-@login_required
+@access.reader
 def funder_dashboard(request, programme_id):
     """Live aggregates for a programme's funders and coordinators, suppressed as shared."""
     programme = get_object_or_404(access.readable_programmes(request.user), pk=programme_id)

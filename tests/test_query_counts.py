@@ -67,6 +67,7 @@ READ_PAGES = {
     "plan:evaluation": ("steering_admin", lambda o: [o["plan"].pk, o["plan"].start_year]),
     "plan:funding": ("steering_admin", lambda o: [o["plan"].pk]),
     "plan:action": ("steering_admin", lambda o: [o["action"].pk]),
+    "plan:administrators": ("steering_admin", lambda o: [o["plan"].pk]),
 }  # fmt: skip
 # Forms, single-object actions, downloads and sign-in pages: nothing that lists rows.
 NOT_LISTS = {
@@ -88,7 +89,7 @@ NOT_LISTS = {
     "people:override", "people:override_revoke", "plan:action_edit", "plan:blocker_add",
     "plan:blocker_resolve", "plan:copy", "plan:funding_add", "plan:indicator_add",
     "plan:indicator_edit", "plan:meeting_add", "plan:plan_edit", "plan:step_add",
-    "plan:step_status", "plan:value_add", "reporting:action_add", "reporting:action_status",
+    "plan:step_status", "plan:value_add", "reporting:decision_add", "reporting:decision_status",
     "reporting:calendar", "reporting:download", "reporting:generate",
     # A frozen report shows the figures stored when it was generated: it reads no rows.
     "reporting:report",
@@ -236,6 +237,7 @@ def count_queries(client, url):
 
 def test_reading_pages_do_not_grow_with_rows(login, world, carrier, users, person):
     plan, _ = loader.load()
+    plan.organisations.add(carrier)  # a plan administrator administers their body's plans
     # With a single organisation the list redirects to it: give the administrator two.
     Membership.objects.create(
         user=users["org_admin"], organisation=OrganisationFactory(), role="org_admin"

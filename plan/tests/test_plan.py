@@ -75,6 +75,14 @@ def test_late_is_derived_not_typed(plan):
 
 
 @pytest.fixture
+def steered(plan, carrier):
+    """The plan with the carrier in its steering group: the carrier's steering
+    administrator (conftest's users) administers it."""
+    plan.organisations.add(carrier)
+    return plan
+
+
+@pytest.fixture
 def pilot(plan, client):
     org = OrganisationFactory(name="ARS (démo)")
     user = UserFactory(email="pilote@test.sentier")
@@ -187,7 +195,7 @@ def test_funding_totals_per_funder_and_year(plan, login, funder_org):
     assert totals[("ARS", 2019)] >= 360000
 
 
-def test_steering_admin_copies_actions_into_a_next_plan(plan, login):
+def test_steering_admin_copies_actions_into_a_next_plan(plan, steered, login):
     client = login("steering_admin")
     chosen = Action.objects.filter(objective__axis__plan=plan, number__in=[1, 22])
     response = client.post(
@@ -216,7 +224,7 @@ def test_yearly_evaluation_per_axis(plan, login, funder_org):
     assert login("funder").get(reverse("plan:evaluation", args=[plan.pk, 1990])).status_code == 404
 
 
-def test_plan_committees_reuse_meetings_and_carry_decisions(plan, login):
+def test_plan_committees_reuse_meetings_and_carry_decisions(plan, steered, login):
     from reporting.models import ActionItem, Meeting
 
     client = login("steering_admin")
@@ -228,7 +236,7 @@ def test_plan_committees_reuse_meetings_and_carry_decisions(plan, login):
     )
     june, july = Meeting.objects.filter(plan=plan).order_by("date")
     client.post(
-        reverse("reporting:action_add", args=[june.pk]),
+        reverse("reporting:decision_add", args=[june.pk]),
         {
             "text": "Relancer le bailleur",
             "owner": "Ville de Paris",
@@ -255,7 +263,7 @@ def test_dashboard_charts_show_the_latest_value_per_period(pilot, plan):
     assert points == [(2019, 12), (2020, 20)]
 
 
-def test_steering_admin_edits_everything(plan, login):
+def test_steering_admin_edits_everything(plan, steered, login):
     from plan.models import FundingCommitment
 
     ars = OrganisationFactory(name="ARS Île-de-France (démo)")
@@ -326,7 +334,7 @@ def test_a_finished_plan_is_read_as_of_its_end(plan):
     assert figures[indicator.pk] == (8, 5)
 
 
-def test_review_rules_on_values_years_blockers_and_definitions(pilot, plan, login):
+def test_review_rules_on_values_years_blockers_and_definitions(pilot, plan, steered, login):
     client, action = pilot
     indicator = action.indicators.first()
     url = reverse("plan:value_add", args=[indicator.pk])
