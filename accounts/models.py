@@ -99,9 +99,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.memberships.filter(is_active=True).select_related("organisation")
 
     def needs_second_factor(self) -> bool:
-        return self.is_superuser or any(
-            m.role in SECOND_FACTOR_ROLES for m in self.active_memberships()
-        )
+        from accounts import access  # access imports this module
+
+        return self.is_superuser or access.holds(self, roles=SECOND_FACTOR_ROLES)
 
 
 class Membership(models.Model):
@@ -114,6 +114,9 @@ class Membership(models.Model):
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     teams = models.ManyToManyField(Team, blank=True, related_name="memberships")
     is_active = models.BooleanField("actif", default=True)
+    # An administrator's addition is an invitation: inactive until the account's owner
+    # accepts it after signing in. Only the owner clears this flag.
+    invitation_pending = models.BooleanField("invitation en attente", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -127,3 +130,33 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+class AccessReset(models.Model):
+    """An administrator's request to reset a member's access (password and second factor).
+    A health professional's reset waits for a second, different administrator of the same
+    organisation; the approval (or, for other roles, the request itself) sends the link to
+    the member's own address. Nothing changes on the account until then."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente d'approbation"
+        SENT = "sent", "Lien envoyé"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_resets")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="access_resets"
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "réinitialisation d'accès"
+
+    def __str__(self):
+        return f"{self.user} ({self.get_status_display()})"

@@ -63,8 +63,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     R.STEERING_ADMIN: frozenset({P.AGGREGATES}),
 }
 
-# Every role that can reach a person, an identity or other people's accounts needs TOTP.
-SECOND_FACTOR_ROLES = frozenset(r for r in Role.values if r not in (R.FUNDER, R.STEERING_ADMIN))
+# Every role that writes (persons, identities, accounts, plans) needs TOTP; only the funder,
+# who reads aggregates and writes nothing, signs in with a password alone.
+SECOND_FACTOR_ROLES = frozenset(r for r in Role.values if r != R.FUNDER)
 
 
 def roles_with(perm: str) -> list[str]:

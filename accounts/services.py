@@ -1,35 +1,151 @@
-"""Account administration: the rules live here, the views only call them."""
+"""Account administration: the rules live here, the views only call them.
 
-from django.contrib.auth.tokens import default_token_generator
+Links that give access to an account (activation of a new account, reset of a lost access)
+are only ever sent by e-mail to the account's own address: the administrator who asked for
+them never sees them. Attaching an existing account to an organisation is an invitation its
+owner accepts after signing in."""
+
+from __future__ import annotations
+
+import smtplib
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Membership, Organisation, User
-from accounts.roles import Role
+from accounts import access
+from accounts.models import AccessReset, Membership, Organisation, User
+from accounts.roles import Perm, Role
+from audit.models import Action
+from audit.services import record
+from core.actor import Actor
+
+
+class AccessTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens of activation and administrator-initiated reset links. A different salt from
+    the self-service "mot de passe oublié" tokens: only these links remove the second factor,
+    so a self-service token cannot be replayed on them. Like Django's, a token dies as soon
+    as the password changes or the account signs in."""
+
+    key_salt = "sentier.accounts.AccessTokenGenerator"
+
+
+access_tokens = AccessTokenGenerator()
+
+# Roles whose access a single administrator cannot reset: a second administrator of the
+# same organisation approves, or the person uses "mot de passe oublié" themselves.
+TWO_ADMIN_RESET_ROLES = frozenset({Role.HEALTH})
 
 
 def admin_organisations(user):
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Role.ORG_ADMIN, memberships__is_active=True
-    ).distinct()
+    return access.organisations(user, perm=Perm.MANAGE_ORG)
 
 
 def activation_path(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("accounts:activate", args=[uid, token])
+    return reverse("accounts:activate", args=[uid, access_tokens.make_token(user)])
 
 
-def add_member(organisation, *, email, full_name, role, teams) -> tuple[Membership, bool]:
-    """Give a role in the organisation, creating the account if needed (no password yet)."""
+class MailNotSent(Exception):
+    """The mail server refused or did not answer; the transaction is rolled back."""
+
+    message = (
+        "Le courriel n'a pas pu être envoyé (serveur de messagerie indisponible) : rien n'a "
+        "été modifié. Réessayez plus tard."
+    )
+
+
+def _send(user: User, template: str, context: dict) -> None:
+    """One French e-mail to the account's own address, from templates/accounts/email/.
+    Sent inside the caller's transaction: if the mail cannot go, nothing is recorded."""
+    context = {"user": user, **context}
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+    body = render_to_string(f"accounts/email/{template}.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailNotSent from error
+
+
+@transaction.atomic
+def add_member(
+    actor: Actor, organisation, *, email, full_name, role, teams, base_url: str
+) -> Membership:
+    """Invite the address into the organisation. A new address gets an account (no password
+    yet) and an activation e-mail; an existing account gets an invitation e-mail. Either way
+    the membership stays inactive until the owner accepts it after signing in, and the
+    caller learns nothing about which case it was."""
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     if created:
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
-    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, role=role, is_active=False, invitation_pending=True
+    )
     membership.teams.set(teams)
-    return membership, created
+    record(
+        actor,
+        Action.CREATE,
+        membership,
+        organisation=organisation,
+        label=user.email,
+        role=role,
+        step="invitation_sent",
+        new_account=created,
+    )
+    context = {
+        "organisation": organisation,
+        "role": membership.get_role_display(),
+        "invitations_url": base_url + reverse("accounts:invitations"),
+    }
+    if created:
+        _send(user, "activation", {**context, "link": base_url + activation_path(user)})
+    else:
+        _send(user, "invitation", context)
+    return membership
+
+
+def pending_invitations(user: User):
+    return (
+        Membership.objects.filter(user=user, invitation_pending=True)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def answer_invitation(actor: Actor, membership: Membership, *, accept: bool) -> None:
+    """Only the owner answers (the caller fetched the membership among the actor's own)."""
+    organisation = membership.organisation
+    if accept:
+        membership.is_active, membership.invitation_pending = True, False
+        membership.save(update_fields=["is_active", "invitation_pending"])
+        record(
+            actor,
+            Action.UPDATE,
+            membership,
+            organisation=organisation,
+            label=membership.user.email,
+            step="invitation_accepted",
+        )
+    else:
+        record(
+            actor,
+            Action.UPDATE,
+            membership,
+            organisation=organisation,
+            label=membership.user.email,
+            step="invitation_declined",
+        )
+        membership.teams.clear()
+        membership.delete()
+    access.forget(membership.user)
 
 
 def resettable_by(admin: User, user: User) -> bool:
@@ -38,10 +154,100 @@ def resettable_by(admin: User, user: User) -> bool:
     would hand over an account of another organisation."""
     if user.is_superuser:
         return False
-    mine = admin_organisations(admin).values("pk")
-    return not user.memberships.filter(is_active=True).exclude(organisation__in=mine).exists()
+    mine = set(access.org_ids(admin, perm=Perm.MANAGE_ORG))
+    return all(m.organisation_id in mine for m in access.memberships(user))
 
 
-def reset_second_factor(user: User) -> int:
+def needs_second_admin(user: User) -> bool:
+    """A health professional anywhere: their access is reset by two administrators."""
+    return access.holds(user, roles=TWO_ADMIN_RESET_ROLES)
+
+
+def pending_reset(organisation: Organisation, user: User) -> AccessReset | None:
+    return AccessReset.objects.filter(
+        organisation=organisation, user=user, status=AccessReset.Status.PENDING
+    ).first()
+
+
+@transaction.atomic
+def request_reset(actor: Actor, organisation: Organisation, user: User, *, base_url: str) -> bool:
+    """An administrator asks to reset a member's access. Returns True when the link was sent,
+    False when the request waits for a second administrator's approval."""
+    if needs_second_admin(user):
+        reset = pending_reset(organisation, user)
+        if reset is None:
+            reset = AccessReset.objects.create(
+                user=user, organisation=organisation, requested_by=actor.user
+            )
+        record(
+            actor,
+            Action.CREATE,
+            reset,
+            organisation=organisation,
+            label=user.email,
+            step="reset_requested",
+        )
+        return False
+    reset = AccessReset.objects.create(
+        user=user, organisation=organisation, requested_by=actor.user
+    )
+    _send_reset(actor, reset, base_url=base_url)
+    return True
+
+
+class ApprovalRefused(Exception):
+    """The approver is the one who asked (or the member): a French message explains."""
+
+
+@transaction.atomic
+def approve_reset(actor: Actor, reset: AccessReset, *, base_url: str) -> None:
+    if actor.user.pk in (reset.requested_by_id, reset.user_id):
+        raise ApprovalRefused(
+            "La demande doit être approuvée par un·e autre administrateur·rice que celle ou "
+            "celui qui l'a faite. Rien n'a été modifié."
+        )
+    reset.approved_by = actor.user
+    _send_reset(actor, reset, base_url=base_url)
+
+
+def _send_reset(actor: Actor, reset: AccessReset, *, base_url: str) -> None:
+    """The old password stops working at once (open sessions end with it); the second factor
+    stays until the owner uses the link, so nobody else can enrol a device on the account."""
+    user = reset.user
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    axes_reset(username=user.email)
+    reset.status, reset.sent_at = AccessReset.Status.SENT, timezone.now()
+    reset.save(update_fields=["status", "sent_at", "approved_by"])
+    record(
+        actor,
+        Action.UPDATE,
+        user,
+        organisation=reset.organisation,
+        label=user.email,
+        fields=["password"],
+        step="reset_link_sent",
+        approved_by=reset.approved_by.email if reset.approved_by else "",
+    )
+    _send(
+        user,
+        "reset",
+        {"organisation": reset.organisation, "link": base_url + activation_path(user)},
+    )
+
+
+@transaction.atomic
+def complete_access_link(actor: Actor, user: User) -> int:
+    """The owner used an activation or reset link and chose a password: the old second
+    factor goes (they enrol again at the next sign-in). Returns the devices removed."""
     count, _ = user.totpdevice_set.all().delete()
+    axes_reset(username=user.email)
+    record(
+        actor.as_user(user),
+        Action.UPDATE,
+        user,
+        label=user.email,
+        fields=["password", "second_factor"] if count else ["password"],
+        step="access_link_used",
+    )
     return count

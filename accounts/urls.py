@@ -9,6 +9,23 @@ urlpatterns = [
     path("second-facteur/activer/", views_auth.otp_setup, name="otp_setup"),
     path("second-facteur/", views_auth.otp_verify, name="otp_verify"),
     path("activer/<str:uidb64>/<str:token>/", views_auth.activate, name="activate"),
+    path("invitations/", views_auth.invitations, name="invitations"),
+    path("mot-de-passe-oublie/", views_auth.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        views_auth.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe-oublie/<str:uidb64>/<str:token>/",
+        views_auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe-oublie/termine/",
+        views_auth.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("structures/", views_admin.org_list, name="org_list"),
     path("structures/<int:org_id>/", views_admin.org_detail, name="org_detail"),
     path("structures/<int:org_id>/equipes/nouvelle/", views_admin.team_edit, name="team_add"),
@@ -23,5 +40,10 @@ urlpatterns = [
         "structures/<int:org_id>/comptes/<int:membership_id>/reinitialiser/",
         views_admin.member_reset,
         name="member_reset",
+    ),
+    path(
+        "structures/<int:org_id>/comptes/<int:membership_id>/reinitialiser/approuver/",
+        views_admin.member_reset_approve,
+        name="member_reset_approve",
     ),
 ]

@@ -1,15 +1,18 @@
-"""Login, second factor enrolment and check, account activation."""
+"""Login, second factor enrolment and check, account activation, invitations and the
+self-service "mot de passe oublié"."""
 
 from base64 import b32encode
+from dataclasses import replace
+from urllib.parse import urlencode
 
 import segno
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -19,10 +22,18 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import ActivationForm, LoginForm, TokenForm
+from accounts import services
+from accounts.forms import (
+    ActivationForm,
+    LoginForm,
+    SelfPasswordResetForm,
+    SelfSetPasswordForm,
+    TokenForm,
+)
 from accounts.models import User
 from audit.models import Action
 from audit.services import record
+from core.actor import Actor
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -119,30 +130,116 @@ def otp_verify(request):
 @sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def activate(request, uidb64, token):
+    """The link of an activation or access-reset e-mail: the owner chooses a password; the old
+    second factor, if any, goes with it (they enrol a new one at the next sign-in)."""
     try:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not services.access_tokens.check_token(user, token):
         return render(
             request,
             "core/error.html",
             {
                 "title": "Lien expiré",
-                "message": "Ce lien d'activation n'est plus valide. Demandez-en un nouveau à "
-                "l'administrateur·rice de votre structure.",
+                "message": "Ce lien n'est plus valide. Demandez-en un nouveau à "
+                "l'administrateur·rice de votre structure, ou utilisez « Mot de passe "
+                "oublié » sur la page de connexion.",
             },
             status=404,
         )
     form = ActivationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        axes_reset(username=user.email)
-        record(
-            request.actor.as_user(user), Action.UPDATE, user, label=user.email, fields=["password"]
-        )
+        with transaction.atomic():
+            form.save()
+            services.complete_access_link(request.actor, user)
         messages.success(request, "Votre mot de passe est enregistré. Connectez-vous.")
-        return redirect("accounts:login")
+        login_url = reverse("accounts:login")
+        if services.pending_invitations(user).exists():
+            login_url += "?" + urlencode({"next": reverse("accounts:invitations")})
+        return redirect(login_url)
     return render(
         request, "accounts/activate.html", {"title": "Choisir un mot de passe", "form": form}
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request):
+    """The signed-in owner accepts or declines the organisations that invited the account."""
+    pending = services.pending_invitations(request.user)
+    if request.method == "POST":
+        raw = request.POST.get("membership", "")
+        membership_id = int(raw) if raw.isdigit() and len(raw) < 19 else None
+        membership = pending.filter(pk=membership_id).first() if membership_id else None
+        if membership is None:
+            messages.error(request, "Cette invitation n'existe plus. Rien n'a été modifié.")
+            return redirect("accounts:invitations")
+        accept = request.POST.get("answer") == "accept"
+        services.answer_invitation(request.actor, membership, accept=accept)
+        if accept:
+            messages.success(request, f"Vous avez rejoint {membership.organisation.name}.")
+        else:
+            messages.success(request, f"Invitation de {membership.organisation.name} refusée.")
+        return redirect("accounts:invitations" if pending.exists() else "core:home")
+    return render(
+        request,
+        "accounts/invitations.html",
+        {"title": "Invitations", "invitations": pending},
+    )
+
+
+# "Mot de passe oublié": Django's views, French templates, the link to the address typed only
+# if it is an account's; the page says the same thing either way. The second factor stays.
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = SelfPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {"title": "Mot de passe oublié"}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        record(
+            replace(Actor.from_request(self.request), email=email),
+            Action.UPDATE,
+            None,
+            step="password_reset_requested",
+        )
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+    extra_context = {"title": "Courriel envoyé"}
+
+
+@method_decorator(sensitive_post_parameters("new_password1", "new_password2"), name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SelfSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"title": "Nouveau mot de passe"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        axes_reset(username=user.email)
+        record(
+            self.request.actor.as_user(user),
+            Action.UPDATE,
+            user,
+            label=user.email,
+            fields=["password"],
+            step="password_reset_done",
+        )
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+    extra_context = {"title": "Mot de passe enregistré"}

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 # Every variable goes through these typed readers: "ture" or "30min" stops start-up with a
 # message naming the variable. The table of all variables: docs/deployment.md.
-from core.config import env_bool, env_int, env_list, env_origins, env_required, env_url
+from core.config import env_bool, env_int, env_list, env_origins, env_required, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -189,18 +189,39 @@ CONTENT_SECURITY_POLICY = {
 DSFR_CONTENT_IS_SAFE = False
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
-# Five failed logins lock the account (by e-mail) for a while.
+# Sign-in throttling, by account and by client address together (accounts/security.py):
+# five failures lock the account (by e-mail, from anywhere); SENTIER_LOCKOUT_IP_FAILURES
+# failures over any accounts block the client address (higher, so one office behind a NAT
+# is not locked by a few typos). The address is the proxy's X-Forwarded-For entry only
+# when SENTIER_TRUST_X_FORWARDED_FOR is set (core.actor.client_ip).
 AXES_FAILURE_LIMIT = 5
+SENTIER_LOCKOUT_IP_FAILURES = env_int("SENTIER_LOCKOUT_IP_FAILURES", 30, minimum=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SENTIER_LOCKOUT_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.security.SentierAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-# Locking by IP as well would lock a whole office behind one NAT after five typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# E-mail: activation links, access resets and invitations go to the member's own address.
+# The console in debug (the demo prints them in its terminal); SMTP otherwise.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("SENTIER_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SENTIER_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("SENTIER_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("SENTIER_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("SENTIER_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("SENTIER_DEFAULT_FROM_EMAIL", "Sentier <ne-pas-repondre@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 OTP_TOTP_ISSUER = "Sentier"
 

@@ -10,7 +10,9 @@ from tests.factories import OrganisationFactory, TeamFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_creates_team_and_account_with_activation_link(login, carrier, client):
+def test_admin_creates_team_and_account_whose_link_goes_by_email(
+    login, carrier, client, mailoutbox
+):
     admin = login(Role.ORG_ADMIN)
     admin.post(
         reverse("accounts:team_add", args=[carrier.pk]),
@@ -25,12 +27,20 @@ def test_admin_creates_team_and_account_with_activation_link(login, carrier, cli
             "role": Role.SOCIAL_WORKER,
             "teams": [team.pk],
         },
+        follow=True,
     )
     html = page.content.decode()
-    link = re.search(r'id="activation-link">http://testserver([^<]+)<', html).group(1)
+    # The administrator is told an e-mail went out; the link itself is nowhere on the page.
+    assert "Invitation envoyée par courriel à nouvelle@test.sentier" in html
+    assert "/compte/activer/" not in html
     user = User.objects.get(email="nouvelle@test.sentier")
     assert not user.has_usable_password()
-    assert list(Membership.objects.get(user=user).teams.all()) == [team]
+    membership = Membership.objects.get(user=user)
+    assert list(membership.teams.all()) == [team]
+    assert not membership.is_active and membership.invitation_pending
+    (mail,) = mailoutbox
+    assert mail.to == ["nouvelle@test.sentier"] and "Porteur Test" in mail.subject
+    link = re.search(r"http://testserver(/compte/activer/\S+)", mail.body).group(1)
     admin.post(reverse("accounts:logout"))
     weak = client.post(link, {"new_password1": "abc", "new_password2": "abc"})
     assert weak.status_code == 200 and "trop court" in weak.content.decode()
@@ -41,10 +51,19 @@ def test_admin_creates_team_and_account_with_activation_link(login, carrier, cli
             "new_password2": "Un-mot-de-passe-solide-42",
         },
     )
-    assert done.status_code == 302
+    # On to sign in, then to the invitation the new member accepts.
+    assert done.status_code == 302 and "invitations" in done["Location"]
     user.refresh_from_db()
     assert user.check_password("Un-mot-de-passe-solide-42")
     assert client.get(link).status_code == 404  # the link works once
+    signed_in = client.post(
+        done["Location"], {"username": user.email, "password": "Un-mot-de-passe-solide-42"}
+    )
+    # Only an invitation so far: no role, so no second factor yet; straight to the invitation.
+    assert signed_in["Location"] == reverse("accounts:invitations")
+    client.post(reverse("accounts:invitations"), {"membership": membership.pk, "answer": "accept"})
+    membership.refresh_from_db()
+    assert membership.is_active and not membership.invitation_pending
 
 
 def test_duplicate_team_name_is_refused(login, carrier, team):
@@ -99,16 +118,11 @@ def test_deactivated_membership_loses_access(login, users, carrier, person):
     assert client.get(reverse("people:detail", args=[person.code])).status_code == 404
 
 
-def test_reset_access_clears_password_and_second_factor(login, users, carrier):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    target = users[Role.HEALTH]
-    TOTPDevice.objects.create(user=target, name="x", confirmed=True)
-    membership = Membership.objects.get(user=target)
-    page = login(Role.ORG_ADMIN).post(
-        reverse("accounts:member_reset", args=[carrier.pk, membership.pk])
+def test_funder_role_given_in_a_funder_organisation(login, funder_org, users):
+    admin = users[Role.ORG_ADMIN]
+    Membership.objects.create(user=admin, organisation=funder_org, role=Role.ORG_ADMIN)
+    login(Role.ORG_ADMIN).post(
+        reverse("accounts:member_add", args=[funder_org.pk]),
+        {"email": "f@test.sentier", "full_name": "F", "role": Role.FUNDER},
     )
-    assert "activation-link" in page.content.decode()
-    target.refresh_from_db()
-    assert not target.has_usable_password()
-    assert not TOTPDevice.objects.filter(user=target).exists()
+    assert Membership.objects.get(user__email="f@test.sentier").role == Role.FUNDER
