@@ -91,7 +91,8 @@ def check_url(name: str, value: str, schemes: set[str]) -> str:
     except ValueError:
         raise _refuse(name, value, "a valid URL") from None
     if parts.scheme not in schemes:
-        raise _refuse(name, value, "a URL starting with " + " or ".join(f"{s}://" for s in sorted(schemes)))
+        starts = " or ".join(f"{scheme}://" for scheme in sorted(schemes))
+        raise _refuse(name, value, f"a URL starting with {starts}")
     if parts.scheme != "sqlite" and not parts.hostname:
         raise _refuse(name, value, "a URL with a host name")
     return value

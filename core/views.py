@@ -54,8 +54,12 @@ def server_error(request):
         "core/error.html",
         {
             "title": "Erreur du service",
-            "message": "Une erreur est survenue. Rien n'a été enregistré : réessayez dans un "
-            "instant ; si l'erreur persiste, prévenez l'administrateur de votre structure.",
+            # Not "nothing was saved": this request's own writes were rolled back, but a
+            # colleague's identical one (a payment entered twice at once) may have succeeded.
+            "message": "Une erreur est survenue et votre dernière action n'a pas abouti. "
+            "Avant de la refaire, vérifiez la page concernée : elle a pu être enregistrée "
+            "entre-temps, par exemple par un·e collègue. Si l'erreur persiste, prévenez "
+            "l'administrateur·rice de votre structure.",
         },
         status=500,
     )
