@@ -205,7 +205,7 @@ def overview(today: date, organisations=None, by: str = "programme") -> dict:
     over the programmes of some organisations (None: all of them): enrolled persons, persons
     who worked, prestations, hours, pay and sessions held. Four grouped queries whatever the
     size: enrolments and work come from ProgrammeStat, kept exact by triggers
-    (activity/stats.py); a person counts once in a total however many programmes they had."""
+    (migration activity/0004); a person counts once in a total however many programmes they had."""
     stats = ProgrammeStat.objects.all()
     sessions = WorkSession.objects.filter(cancelled=False, date__lte=today)
     if organisations is not None:

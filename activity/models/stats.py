@@ -3,11 +3,12 @@ from django.db import models
 
 class ProgrammeStat(models.Model):
     """One person in one programme: enrolled or not, and the prestations, hours and pay of
-    the sessions held (not cancelled) where they were present or left early.
+    their worked participations (Participation.objects.worked()).
 
-    Written only by database triggers (activity/stats.py), in the transaction that enrols
-    someone, records attendance or cancels a session, so the figures are exact the moment it
-    commits. Overviews over thousands of programmes read these rows instead of a million
+    Written only by database triggers (installed by migration activity/0004, which holds
+    their SQL; activity/stats.py recounts), in the transaction that enrols someone, records
+    attendance or cancels a session, so the figures are exact the moment it commits.
+    Overviews over thousands of programmes read these rows instead of a million
     participations; the organisation is copied here so that they group without a join."""
 
     programme = models.ForeignKey(
