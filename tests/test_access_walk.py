@@ -1,265 +1,192 @@
-"""Walk every URL of the project as every role, and as a stranger to the data.
+"""Walk every URL of the project as every role, and prove the access table both ways.
 
-Each URL declares the permission it needs; a role without it gets 404 (never 403), a
-person of another organisation is a 404 for everyone, nobody ever gets a 500, and a funder
-never reaches a person-level page. A new URL without a declaration fails this test.
+sentier/access_table.py declares, per URL name, the roles whose GET is answered and whose
+POST is handled, on objects of their own organisation. Here each role, in a world where it
+really can reach its pages (a payment to reverse, an unsigned contract to sign, a health note,
+a plan whose steering group holds its organisation…), asks every URL:
+
+- allowed: GET answers the declared status (200, a redirect, a download of the right type,
+  405 for a button) and POST answers anything but 403/404/500;
+- not allowed: 404 (a button's GET may answer 405, the same for every object: it reveals none);
+- the same URL on an object of another organisation: 404 for everyone;
+- anonymous: sent to the login page except on the public pages; nobody ever gets a 500.
+
+Every request runs in a savepoint rolled back afterwards, so the order of the walk does not
+matter (cancelling a contract does not spoil the next page). A URL without a row fails.
 """
 
+from datetime import date, timedelta
+from types import SimpleNamespace
+from uuid import uuid4
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Membership
-from accounts.roles import ROLE_PERMS, Perm, Role
+from accounts.roles import Role
 from conftest import verified_client
-from tests.factories import OrganisationFactory, TeamFactory, UserFactory, programme_world
+from sentier.access_table import ANONYMOUS, BY_NAME, TABLE
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    programme_world,
+)
 
-PUBLIC = "public"
-LOGGED_IN = "logged_in"
-# Follow-up capabilities (pathways.visibility), decided per person rather than per permission.
-FOLLOW = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH, Role.OUTREACH}
-CLINICAL = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.HEALTH}
-WRITER = {Role.COORDINATOR, Role.SOCIAL_WORKER}
-REFERRER = WRITER | {Role.HEALTH, Role.OUTREACH}
-
-# url name -> permission needed (or PUBLIC / LOGGED_IN)
-REQUIRED = {
-    "core:home": LOGGED_IN,
-    "core:privacy": PUBLIC,
-    "accounts:login": PUBLIC,
-    "accounts:logout": PUBLIC,
-    "accounts:otp_setup": LOGGED_IN,
-    "accounts:otp_verify": LOGGED_IN,
-    "accounts:activate": PUBLIC,
-    "accounts:org_list": Perm.MANAGE_ORG,
-    "accounts:org_detail": Perm.MANAGE_ORG,
-    "accounts:team_add": Perm.MANAGE_ORG,
-    "accounts:team_edit": Perm.MANAGE_ORG,
-    "accounts:member_add": Perm.MANAGE_ORG,
-    "accounts:member_edit": Perm.MANAGE_ORG,
-    "accounts:member_reset": Perm.MANAGE_ORG,
-    "people:list": Perm.PERSON_VIEW,
-    "people:create": Perm.PERSON_EDIT,
-    "people:detail": Perm.PERSON_VIEW,
-    "people:edit": Perm.PERSON_EDIT,
-    "people:override": Perm.ELIGIBILITY_OVERRIDE,
-    "people:override_revoke": Perm.ELIGIBILITY_OVERRIDE,
-    "people:identity": Perm.IDENTITY,
-    "people:identity_edit": Perm.IDENTITY,
-    "audit:journal": Perm.AUDIT_VIEW,
-    "activity:programmes": Perm.DASHBOARD,
-    "activity:programme_add": Perm.PROGRAMME_MANAGE,
-    "activity:programme": Perm.DASHBOARD,
-    "activity:programme_edit": Perm.PROGRAMME_MANAGE,
-    "activity:enrolments": Perm.PROGRAMME_MANAGE,
-    "activity:enrol": Perm.PROGRAMME_MANAGE,
-    "activity:enrolment_end": Perm.PROGRAMME_MANAGE,
-    "activity:partners": Perm.PROGRAMME_MANAGE,
-    "activity:partner_add": Perm.PROGRAMME_MANAGE,
-    "activity:partner": Perm.PROGRAMME_MANAGE,
-    "activity:partner_edit": Perm.PROGRAMME_MANAGE,
-    "activity:worksites": Perm.PROGRAMME_MANAGE,
-    "activity:worksite_add": Perm.PROGRAMME_MANAGE,
-    "activity:worksite_edit": Perm.PROGRAMME_MANAGE,
-    "activity:domain_add": Perm.PROGRAMME_MANAGE,
-    "activity:sessions": Perm.SESSION_MANAGE,
-    "activity:today": Perm.SESSION_MANAGE,
-    "activity:session_add": Perm.SESSION_MANAGE,
-    "activity:session": Perm.SESSION_MANAGE,
-    "activity:session_invite": Perm.SESSION_MANAGE,
-    "activity:session_cancel": Perm.SESSION_MANAGE,
-    "activity:attendance": Perm.SESSION_MANAGE,
-    "activity:payment": Perm.PAYMENT_RECORD,
-    "activity:payment_reverse": Perm.PAYMENT_RECORD,
-    "activity:contracts": Perm.CONTRACT_MANAGE,
-    "activity:contract_add": Perm.CONTRACT_MANAGE,
-    "activity:contract_pdf": Perm.CONTRACT_MANAGE,
-    "activity:contract_sign": Perm.CONTRACT_MANAGE,
-    "activity:contract_cancel": Perm.CONTRACT_MANAGE,
-    "activity:payroll_export": Perm.PAYROLL_EXPORT,
-    "activity:awareness": Perm.PROGRAMME_MANAGE,
-    "activity:awareness_add": Perm.PROGRAMME_MANAGE,
-    "activity:awareness_edit": Perm.PROGRAMME_MANAGE,
-    "activity:alternative_add": Perm.PROGRAMME_MANAGE,
-    "activity:alternative_kind_add": Perm.PROGRAMME_MANAGE,
-    "pathways:timeline": FOLLOW,
-    "pathways:note_add": FOLLOW,
-    "pathways:note_edit": FOLLOW,
-    "pathways:assessment_add": CLINICAL,
-    "pathways:goals": (FOLLOW, WRITER),  # (GET, POST)
-    "pathways:goal_edit": (FOLLOW, WRITER),
-    "pathways:goal_step": WRITER,
-    "pathways:referral_add": REFERRER,
-    "pathways:referral_edit": REFERRER,
-    "pathways:exit": WRITER,
-    "pathways:shares": WRITER,
-    "pathways:share_revoke": WRITER,
-    "pathways:complex": CLINICAL,
-    "pathways:alerts": CLINICAL,
-    "pathways:services": WRITER,
-    "pathways:exit_reason_add": WRITER,
-    "reporting:list": {Role.COORDINATOR, Role.FUNDER},
-    "reporting:calendar": {Role.COORDINATOR},
-    "reporting:dashboard": {Role.COORDINATOR, Role.FUNDER},
-    "reporting:meeting": {Role.COORDINATOR},
-    "reporting:action_add": {Role.COORDINATOR},
-    "reporting:generate": {Role.COORDINATOR},
-    "reporting:action_status": {Role.COORDINATOR},
-    "reporting:report": {Role.COORDINATOR, Role.FUNDER},
-    "reporting:download": {Role.COORDINATOR, Role.FUNDER},
-    # The plan holds no personal data: its steering group reads it (tested in plan/tests);
-    # here no role of the carrier is in a steering group, so only its admin reaches it.
-    "plan:list": {Role.STEERING_ADMIN},
-    "plan:dashboard": {Role.STEERING_ADMIN},
-    "plan:tracking": {Role.STEERING_ADMIN},
-    "plan:evaluation": {Role.STEERING_ADMIN},
-    "plan:funding": {Role.STEERING_ADMIN},
-    "plan:copy": {Role.STEERING_ADMIN},
-    "plan:meeting_add": {Role.STEERING_ADMIN},
-    "plan:plan_edit": {Role.STEERING_ADMIN},
-    "plan:funding_add": {Role.STEERING_ADMIN},
-    "plan:action_edit": {Role.STEERING_ADMIN},
-    "plan:step_add": {Role.STEERING_ADMIN},
-    "plan:indicator_add": {Role.STEERING_ADMIN},
-    "plan:indicator_edit": {Role.STEERING_ADMIN},
-    "plan:action": {Role.STEERING_ADMIN},
-    "plan:step_status": {Role.STEERING_ADMIN},
-    "plan:blocker_add": {Role.STEERING_ADMIN},
-    "plan:blocker_resolve": {Role.STEERING_ADMIN},
-    "plan:value_add": {Role.STEERING_ADMIN},
-}
-# Which object a URL's <pk> designates.
-PK_OBJECT = {
-    "activity:programme": "programme",
-    "activity:programme_edit": "programme",
-    "activity:enrolments": "programme",
-    "activity:enrol": "programme",
-    "activity:enrolment_end": "enrolment",
-    "activity:partner": "partner",
-    "activity:partner_edit": "partner",
-    "activity:worksite_edit": "worksite",
-    "activity:session": "session",
-    "activity:session_invite": "session",
-    "activity:session_cancel": "session",
-    "activity:attendance": "participation",
-    "activity:payment": "participation",
-    "activity:payment_reverse": "payment",
-    "activity:contract_pdf": "contract",
-    "activity:contract_sign": "contract",
-    "activity:contract_cancel": "contract",
-    "activity:awareness_edit": "awareness",
-    "pathways:note_edit": "note",
-    "pathways:goal_edit": "goal",
-    "pathways:goal_step": "goal",
-    "pathways:referral_edit": "referral",
-    "pathways:share_revoke": "share",
-    "reporting:meeting": "meeting",
-    "reporting:action_add": "meeting",
-    "reporting:generate": "meeting",
-    "reporting:action_status": "action",
-    "reporting:report": "report",
-    "reporting:download": "report",
-    "plan:dashboard": "plan",
-    "plan:tracking": "plan",
-    "plan:evaluation": "plan",
-    "plan:funding": "plan",
-    "plan:meeting_add": "plan",
-    "plan:plan_edit": "plan",
-    "plan:funding_add": "plan",
-    "plan:action_edit": "plan_action",
-    "plan:indicator_edit": "plan_indicator",
-    "plan:copy": "plan",
-    "plan:action": "plan_action",
-    "plan:step_status": "plan_step",
-    "plan:blocker_add": "plan_step",
-    "plan:blocker_resolve": "plan_blocker",
-    "plan:value_add": "plan_indicator",
-}
-PATHWAY_LISTS = {"pathways:alerts", "pathways:services", "pathways:exit_reason_add"}
-PERSON_LEVEL = {
-    name
-    for name in REQUIRED
-    if name.startswith("people:") or (name.startswith("pathways:") and name not in PATHWAY_LISTS)
-}
-ACTIVITY_LEVEL = {
-    name for name in REQUIRED if name.startswith("activity:") or name.startswith("reporting:")
-}
+REFUSED = 404
 
 
-def all_url_names(patterns=None, namespace=""):
+def all_url_patterns(patterns=None, namespace=""):
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from all_url_names(entry.url_patterns, ns)
+            yield from all_url_patterns(entry.url_patterns, ns)
         elif isinstance(entry, URLPattern) and entry.name:
             yield f"{namespace}{entry.name}", entry
 
 
-def test_every_url_declares_its_access():
-    names = {name for name, _ in all_url_names()}
-    assert names == set(REQUIRED), f"declare access for: {names ^ set(REQUIRED)}"
+PATTERNS = dict(all_url_patterns())
 
 
-def _activity_objects(org, users, person):
-    from datetime import timedelta
-    from uuid import uuid4
+def test_every_url_has_a_row_and_every_row_a_url():
+    names = set(PATTERNS)
+    missing = sorted(names - set(BY_NAME))
+    assert not missing, f"add a row to sentier/access_table.py for: {missing}"
+    unknown = sorted(set(BY_NAME) - names)
+    assert not unknown, f"rows of sentier/access_table.py for URLs that no longer exist: {unknown}"
+    keys = [row.key for row in TABLE]
+    assert len(keys) == len(set(keys)), "two rows share a URL name and variant"
+    roles = set(Role.values) | {ANONYMOUS}
+    for row in TABLE:
+        assert row.get | row.post <= roles, row.key
 
-    from django.utils import timezone
 
-    from activity.models import AwarenessSession, Payment
+# --- The world: what each side (our organisation, another one) holds ---------------------
 
-    objects = programme_world(org, users, person)
+
+def _note(person, org, level, author):
+    from pathways.models import Note
+
+    note = Note(person=person, organisation=org, level=level, date=person.created_at.date())
+    note.author = author
+    note.seal({"text": f"Note {level}"})
+    note.save()
+    return note
+
+
+def _identity(person, author):
+    from people.models import Identity
+
+    identity = Identity(person=person, updated_by=author)
+    identity.seal(
+        {
+            "last_name": "MARCHE",
+            "first_name": "Zoé",
+            "birth_date": "1990-06-02",
+            "nir": "",
+            "address": "1 rue X",
+            "postal_code": "75019",
+            "city": "Paris",
+            "phone": "",
+        }
+    )
+    identity.save()
+    return identity
+
+
+def _activity(org, author, person, funder_org):
+    from activity.models import AwarenessSession, Contract, Payment
+
+    objects = programme_world(
+        org, {"coordinator": author, "supervisor": author, "payroll": author}, person
+    )
+    programme = objects["programme"]
+    if funder_org is not None:
+        programme.funders.add(funder_org)
     participation = objects["participation"]
     participation.status, participation.hours, participation.pay_due = "present", 3, 30
     participation.save()
-    objects["payment"] = Payment.objects.create(
-        participation=participation,
-        amount=30,
-        method="cash",
-        paid_at=timezone.now() - timedelta(minutes=1),
-        idempotency_key=uuid4(),
-        recorded_by=users["supervisor"],
-    )
-    objects.update(_pathway_objects(org, users, person))
-    objects.update(_reporting_objects(objects["programme"], users))
-    objects["awareness"] = AwarenessSession.objects.create(
-        programme=objects["programme"],
-        date=objects["programme"].start_date,
-        theme="Thème",
-        facilitator="Anim",
-        created_by=users["coordinator"],
-    )
-    return objects
-
-
-def _plan_objects():
-    from plan.loader import load
-    from plan.models import Blocker, Step
-
-    plan, _ = load()
-    step = Step.objects.filter(action__objective__axis__plan=plan).first()
-    blocker = Blocker.objects.create(
-        step=step, description="Frein", owner="X", raised_on=step.planned_start
-    )
+    _identity(person, author)
     return {
-        "plan": plan,
-        "plan_action": step.action,
-        "plan_step": step,
-        "plan_blocker": blocker,
-        "plan_indicator": step.action.indicators.first(),
+        **objects,
+        "payment": Payment.objects.create(
+            participation=participation,
+            amount=30,
+            method="cash",
+            paid_at=timezone.now() - timedelta(minutes=1),
+            idempotency_key=uuid4(),
+            recorded_by=author,
+        ),
+        "draft_contract": Contract.objects.create(
+            organisation=org,
+            person=person,
+            session=objects["session"],
+            created_by=author,
+        ),
+        "awareness": AwarenessSession.objects.create(
+            programme=programme,
+            date=programme.start_date,
+            theme="Thème",
+            facilitator="Anim",
+            created_by=author,
+        ),
     }
 
 
-def _reporting_objects(programme, users):
-    from reporting.models import ActionItem, Meeting, Report
+def _pathways(org, author, person):
+    from pathways.models import Goal, Referral, Service
+    from people.models import Share
+
+    work = Service.objects.create(organisation=org, name=f"Mission locale {org.pk}", kind="youth")
+    csapa = Service.objects.create(organisation=org, name=f"CSAPA {org.pk}", kind="csapa")
+    day = person.created_at.date()
+    person.consent_share_partners = True
+    person.save()
+    return {
+        "note": _note(person, org, "team", author),
+        "health_note": _note(person, org, "health", author),
+        "goal": Goal.objects.create(person=person, area="work", title="Emploi", author=author),
+        "health_goal": Goal.objects.create(
+            person=person, area="health", title="Soins", author=author
+        ),
+        "referral": Referral.objects.create(person=person, service=work, date=day, author=author),
+        "health_referral": Referral.objects.create(
+            person=person, service=csapa, date=day, author=author
+        ),
+        "share": Share.objects.create(
+            person=person, organisation=OrganisationFactory(), granted_by=author
+        ),
+    }
+
+
+def _shared_with(org, author):
+    """A file of a third organisation, shared with org with the person's consent."""
+    from people.models import Share
+
+    partner = OrganisationFactory()
+    person = PersonFactory(organisation=partner, created_by=author, consent_share_partners=True)
+    Share.objects.create(person=person, organisation=org, granted_by=author)
+    return {"shared_person": person, "shared_note": _note(person, partner, "team", author)}
+
+
+def _reporting(programme, author):
+    from reporting import models
+    from reporting.models import Meeting, Report
+
+    # A committee's follow-up decision (named ActionItem before issue 12 renamed it).
+    Decision = getattr(models, "Decision", None) or models.ActionItem
 
     meeting = Meeting.objects.create(
         organisation=programme.organisation,
         programme=programme,
         kind="cosui",
         date=programme.start_date,
-    )
-    action = ActionItem.objects.create(
-        meeting=meeting, text="Relancer", owner="X", due_date=programme.start_date
     )
     pay = {
         "key": "pay",
@@ -269,127 +196,252 @@ def _reporting_objects(programme, users):
         "kind": "amounts",
         "shares": [],
     }
-    report = Report.objects.create(
-        meeting=meeting,
-        generated_by=users["coordinator"],
-        period_start=programme.start_date,
-        period_end=programme.start_date,
-        data={"programme": "P", "period": [], "tables": [pay], "free_text": "", "leads": ""},
-    )
-    return {"meeting": meeting, "action": action, "report": report}
-
-
-def _pathway_objects(org, users, person):
-    from pathways.models import Goal, Note, Referral, Service
-    from people.models import Share
-
-    author = users["coordinator"]
-    note = Note(
-        person=person, organisation=org, level="team", date=person.created_at.date(), author=author
-    )
-    note.seal({"text": "Note d'équipe"})
-    note.save()
-    service = Service.objects.create(
-        organisation=org, name=f"Mission locale {org.pk}", kind="youth"
-    )
-    partner = OrganisationFactory()
-    person.consent_share_partners = True
-    person.save()
     return {
-        "note": note,
-        "goal": Goal.objects.create(person=person, area="work", title="Emploi", author=author),
-        "referral": Referral.objects.create(
-            person=person, service=service, date=person.created_at.date(), author=author
+        "meeting": meeting,
+        "decision": Decision.objects.create(
+            meeting=meeting, text="Relancer", owner="X", due_date=programme.start_date
         ),
-        "share": Share.objects.create(person=person, organisation=partner, granted_by=author),
+        "report": Report.objects.create(
+            meeting=meeting,
+            generated_by=author,
+            period_start=programme.start_date,
+            period_end=programme.start_date,
+            data={"programme": "P", "period": [], "tables": [pay], "free_text": "", "leads": ""},
+        ),
+    }
+
+
+def _plan(org, funder_org, elsewhere):
+    """A plan whose steering group holds org (and funded by funder_org): an action piloted by
+    org, with a step, a blocker and an indicator; another action piloted elsewhere."""
+    from plan.models import Action, Axis, Blocker, Indicator, Objective, Plan, Step
+    from reporting.models import Meeting
+
+    year = date.today().year
+    plan = Plan.objects.create(name=f"Plan {org.pk}", start_year=year, end_year=year + 2)
+    plan.organisations.add(org)
+    if funder_org is not None:
+        plan.funders.add(funder_org)
+    axis = Axis.objects.create(plan=plan, number=1, title="Axe")
+    objective = Objective.objects.create(axis=axis, number="1.1", title="Objectif")
+
+    def action(number, pilot):
+        action = Action.objects.create(objective=objective, number=number, title="Action")
+        action.editors.add(pilot)
+        step = Step.objects.create(
+            action=action,
+            planned_start=date(year, 1, 1),
+            planned_end=date(year, 12, 31),
+            text="Étape",
+        )
+        return action, step
+
+    ours, step = action(1, org)
+    _theirs, piloted_step = action(2, elsewhere)
+    return {
+        "plan": plan,
+        "plan_action": ours,
+        "plan_step": step,
+        "plan_blocker": Blocker.objects.create(
+            step=step, description="Frein", owner="X", raised_on=step.planned_start
+        ),
+        "plan_indicator": Indicator.objects.create(action=ours, name="Indicateur"),
+        "piloted_step": piloted_step,
+        "plan_meeting": Meeting.objects.create(
+            organisation=org, plan=plan, kind="operational", date=date(year, 3, 1)
+        ),
+    }
+
+
+def _side(org, author, person, member, funder_org, elsewhere):
+    objects = {
+        "org": org,
+        "person": person,
+        "team": TeamFactory(organisation=org),
+        "membership": member,
+        **_activity(org, author, person, funder_org),
+        **_pathways(org, author, person),
+        **_shared_with(org, author),
+        **_plan(org, funder_org, elsewhere),
+    }
+    objects.update(_reporting(objects["programme"], author))
+    return objects
+
+
+def _links():
+    """A new account's activation link and a "mot de passe oublié" link, with valid tokens:
+    the pages really open."""
+    from accounts import services
+
+    user = UserFactory()
+    user.set_unusable_password()
+    user.save()
+    activation = resolve(services.activation_path(user)).kwargs
+    other = UserFactory()
+    reset = {
+        "uidb64": urlsafe_base64_encode(force_bytes(other.pk)),
+        "token": default_token_generator.make_token(other),
+    }
+    return {
+        "activation": SimpleNamespace(**activation),
+        "password_reset": SimpleNamespace(**reset),
     }
 
 
 @pytest.fixture
-def world(carrier, other_org, users, person, foreign_person):
-    team = TeamFactory(organisation=carrier)
-    social = Membership.objects.get(user=users[Role.SOCIAL_WORKER])
-    stranger_users = {role: UserFactory() for role in ("coordinator", "supervisor", "payroll")}
-    return {
-        "own": {"person": person, **_activity_objects(carrier, users, person)},
-        "foreign": {
-            "person": foreign_person,
-            **_activity_objects(other_org, stranger_users, foreign_person),
-        },
-        "team": team,
-        "membership": social,
-        "plan": _plan_objects(),
-    }
+def walk_world(carrier, other_org, funder_org, users, person, foreign_person):
+    stranger = UserFactory()
+    foreign_member = Membership.objects.create(
+        user=UserFactory(), organisation=other_org, role=Role.SOCIAL_WORKER
+    )
+    own_member = Membership.objects.get(user=users[Role.SOCIAL_WORKER])
+    links = _links()
+    own = _side(carrier, users[Role.COORDINATOR], person, own_member, funder_org, other_org)
+    foreign = _side(other_org, stranger, foreign_person, foreign_member, None, carrier)
+    return {"own": {**own, **links}, "foreign": {**foreign, **links}}
 
 
-def url_for(name, pattern, world, side):
-    objects = world[side]
+def url_for(row, side):
+    obj = side[row.obj] if row.obj else None
     kwargs = {}
-    for key in pattern.pattern.converters:
-        kwargs[key] = {
-            "code": lambda: objects["person"].code,
-            "pk": lambda: (
-                (world["plan"] if name.startswith("plan:") else objects)[PK_OBJECT[name]].pk
-            ),
-            "programme_id": lambda: objects["programme"].pk,
-            "fmt": lambda: "pdf",
-            "year": lambda: world["plan"]["plan"].start_year,
-            "action_pk": lambda: world["plan"]["plan_action"].pk,
-            "org_id": lambda: world["own"]["person"].organisation_id,
-            "team_id": lambda: world["team"].pk,
-            "membership_id": lambda: world["membership"].pk,
-            "uidb64": lambda: "MQ",
-            "token": lambda: "bad-token",
-        }[key]()
-    return reverse(name, kwargs=kwargs)
+    for key in PATTERNS[row.name].pattern.converters:
+        if key == "code":
+            person = obj if hasattr(obj, "code") else getattr(obj, "person", None)
+            kwargs[key] = (person or side["person"]).code
+        elif key in ("pk", "programme_id", "team_id", "membership_id"):
+            kwargs[key] = obj.pk
+        elif key == "org_id":
+            kwargs[key] = getattr(obj, "organisation_id", None) or obj.pk
+        elif key == "action_pk":
+            kwargs[key] = getattr(obj, "action_id", None) or obj.pk
+        elif key == "year":
+            kwargs[key] = obj.start_year
+        elif key == "fmt":
+            kwargs[key] = "csv"
+        elif key in ("uidb64", "token"):
+            kwargs[key] = getattr(obj, key)
+        else:
+            raise AssertionError(f"{row.name}: teach url_for the URL argument {key!r}")
+    url = reverse(row.name, kwargs=kwargs)
+    if row.query:
+        url += "?" + row.query.format(month=f"{date.today():%Y-%m}")
+    return url
 
 
-def allowed(role, need, method="get"):
-    if isinstance(need, tuple):
-        need = need[0] if method == "get" else need[1]
-    if isinstance(need, set):
-        return role in need
-    if need in (PUBLIC, LOGGED_IN):
-        return True
-    return need in ROLE_PERMS[role]
+def _ask(client, method, url):
+    """One request in a savepoint rolled back afterwards: the world stays as built."""
+    with transaction.atomic():
+        response = getattr(client, method)(url, {} if method == "post" else None)
+        transaction.set_rollback(True)
+    return response
+
+
+def _expect_allowed_get(row, response):
+    if response.status_code != row.get_status:
+        return f"answers {row.get_status}"
+    if row.content_type and not response["Content-Type"].startswith(row.content_type):
+        return f"sends {row.content_type}"
+    return None
+
+
+def walk(client, who, world, relogin):
+    """Every row for one role (or anonymous): a list of what did not hold."""
+    failures = []
+
+    def check(row, where, method, response, expected):
+        if expected is not None or response.status_code == 500:
+            failures.append(
+                f"{who:14} {method.upper():4} {row.key} ({where}): "
+                f"{expected or 'no 500'}, got {response.status_code}"
+            )
+
+    for row in TABLE:
+        own = url_for(row, world["own"])
+        get = _ask(client, "get", own)
+        allowed = who in row.get
+        if who == ANONYMOUS and not row.public:
+            expected = _expect_login(get)
+        elif row.post_only:
+            expected = None if get.status_code in (404, 405) else "answers 404 or 405"
+        elif allowed:
+            expected = _expect_allowed_get(row, get)
+            if who == ANONYMOUS and row.anonymous_status is not None:
+                expected = None if get.status_code == row.anonymous_status else "answers 200"
+        else:
+            expected = None if get.status_code == REFUSED else "refused with 404"
+        check(row, "own", "get", get, expected)
+
+        post = _ask(client, "post", own)
+        if who in row.post:
+            expected = None if post.status_code not in (403, 404, 500) else "handled"
+        elif who == ANONYMOUS:
+            expected = _expect_login(post)
+        else:
+            expected = None if post.status_code == REFUSED else "refused with 404"
+        check(row, "own", "post", post, expected)
+        if row.name == "accounts:logout":
+            relogin()
+
+        foreign = url_for(row, world["foreign"]) if row.obj else own
+        if foreign == own:
+            continue
+        other_get = _ask(client, "get", foreign)
+        if who == ANONYMOUS and not row.public:
+            expected = _expect_login(other_get)
+        elif row.post_only:
+            # A button's 405 must not tell our objects from others'.
+            same = other_get.status_code == get.status_code
+            expected = None if same else f"answers as for our own object ({get.status_code})"
+        else:
+            expected = None if other_get.status_code == REFUSED else "refused with 404"
+        check(row, "other organisation", "get", other_get, expected)
+        other_post = _ask(client, "post", foreign)
+        if who == ANONYMOUS and not row.public:
+            expected = _expect_login(other_post)
+        else:
+            expected = None if other_post.status_code == REFUSED else "refused with 404"
+        check(row, "other organisation", "post", other_post, expected)
+    return failures
+
+
+def _expect_login(response):
+    login = reverse("accounts:login")
+    if response.status_code == 302 and response["Location"].startswith(login):
+        return None
+    return "sent to the login page"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", Role.values)
-def test_walk_every_url_as_every_role(client, users, world, role):
+def test_walk_every_url_as_every_role(client, users, walk_world, role):
+    client.raise_request_exception = False
     verified_client(client, users[role])
-    for name, pattern in all_url_names():
-        need = REQUIRED[name]
-        if name == "accounts:logout":
-            continue  # walking it would end the session
-        url = url_for(name, pattern, world, "own")
-        for method in ("get", "post"):
-            response = getattr(client, method)(url, {})
-            assert response.status_code != 500, (role, name, method)
-            if not allowed(role, need, method):
-                # 405 on GET to a POST-only URL says nothing about any object.
-                refused = {404, 405} if method == "get" else {404}
-                assert response.status_code in refused, (role, name, method, response.status_code)
-        if name in PERSON_LEVEL | ACTIVITY_LEVEL:
-            foreign = url_for(name, pattern, world, "foreign")
-            if foreign != url:
-                for method in ("get", "post"):
-                    status = getattr(client, method)(foreign, {}).status_code
-                    refused = {404, 405} if method == "get" else {404}
-                    assert status in refused, (role, name, "foreign", method, status)
-        if role == Role.FUNDER and name in PERSON_LEVEL:
-            assert client.get(url).status_code in {404, 405}
-            assert client.post(url, {}).status_code == 404
+    failures = walk(client, role, walk_world, lambda: verified_client(client, users[role]))
+    assert not failures, "\n" + "\n".join(failures)
 
 
 @pytest.mark.django_db
-def test_anonymous_visitor_is_sent_to_login(client, world):
-    for name, pattern in all_url_names():
-        if REQUIRED[name] == PUBLIC:
-            continue
-        response = client.get(url_for(name, pattern, world, "own"))
-        assert response.status_code == 302, name
-        assert response["Location"].startswith(reverse("accounts:login")), name
+def test_walk_every_url_as_an_anonymous_visitor(client, walk_world):
+    client.raise_request_exception = False
+    failures = walk(client, ANONYMOUS, walk_world, lambda: None)
+    assert not failures, "\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_second_factor_comes_before_any_page(client, users, role):
+    """Every role but the funder's (aggregates only) passes the second factor first."""
+    # pending: issue 13 #1 (plan): the steering administrator needs the second factor.
+    client.force_login(users[role])
+    response = client.get(reverse("core:home"))
+    if role == Role.FUNDER:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"] in (
+            reverse("accounts:otp_setup"),
+            reverse("accounts:otp_verify"),
+        )
 
 
 @pytest.mark.django_db
