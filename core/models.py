@@ -88,8 +88,9 @@ def verify_keyring(ring: crypto.Keyring | None = None) -> list[str]:
             continue
         sample = None
         for model in encrypted_models():
-            sample = model.objects.filter(key_id=key_id).order_by().first()
-            if sample is not None:
+            found = list(model.objects.filter(key_id=key_id).order_by()[:1])  # any one
+            if found:
+                sample = found[0]
                 break
         if sample is None:
             continue  # never used: its fingerprint is stored at its first write
