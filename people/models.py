@@ -219,7 +219,10 @@ class Share(models.Model):
     )
     # The person agreed to share with health professionals when the share was made; health
     # consent withdrawn clears it, and giving it again does not set it back.
-    health = models.BooleanField("avec les professionnel·les de santé", default=False)
+    # (A database default too: bulk loaders such as bench/world.py write shares without it.)
+    health = models.BooleanField(
+        "avec les professionnel·les de santé", default=False, db_default=False
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -103,7 +103,7 @@ def test_concurrent_identity_edit_is_detected(login, person):
     data = {"last_name": "UN", "first_name": "A", "birth_date": "1990-06-01"}
     assert client.post(url, data).status_code == 302  # first entry, version empty
     stale = client.post(url, {**data, "last_name": "DEUX"})  # opened before the first save
-    assert "modifiée par quelqu" in stale.content.decode()
+    assert "Quelqu&#x27;un a modifié cette fiche" in stale.content.decode()
     assert Identity.objects.get().unseal()["last_name"] == "UN"
     fresh = client.post(url, {**data, "last_name": "TROIS", "version": 1})
     assert fresh.status_code == 302 and Identity.objects.get().unseal()["last_name"] == "TROIS"
