@@ -204,6 +204,14 @@ TABLE: tuple[Row, ...] = (
         variant="dossier partagé",
         note="Le partenaire lit, il n'écrit jamais.",
     ),
+    page(
+        "pathways:note_edit",
+        SHARE_ROLES & HEALTH_NOTE_READERS,
+        NOBODY,
+        obj="shared_health_note",
+        variant="note de santé d'un dossier partagé",
+        note="Si la personne a accepté le partage avec les professionnel·les de santé.",
+    ),
     page("pathways:assessment_add", CLINICAL_ROLES, obj="person"),
     page("pathways:goals", FOLLOW_ROLES, WRITER_ROLES, obj="person"),
     page("pathways:goal_edit", FOLLOW_ROLES, WRITER_ROLES, obj="goal"),
@@ -217,7 +225,7 @@ TABLE: tuple[Row, ...] = (
     button("pathways:goal_step", WRITER_ROLES, obj="goal"),
     page("pathways:referral_add", REFERRAL_ROLES, obj="person"),
     page("pathways:referral_edit", REFERRAL_ROLES, obj="referral"),
-    # pending: issue 13 #4 (pathways detail views): outreach must get 404 on a health referral.
+    # Issue 13 #4: the detail view hides what the timeline hides (outreach: 404).
     page(
         "pathways:referral_edit",
         REFERRAL_ROLES & HEALTH_READERS,

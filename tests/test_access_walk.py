@@ -67,6 +67,21 @@ def test_every_url_has_a_row_and_every_row_a_url():
         assert row.get | row.post <= roles, row.key
 
 
+def test_no_person_level_row_admits_who_must_never_read_a_file():
+    """The table itself keeps the privacy promises: funders, organisation and plan
+    administrators reach no person; health notes reach health professionals only."""
+    from accounts.roles import FOLLOW_LEVELS, LEVEL_HEALTH
+
+    never = {Role.FUNDER, Role.ORG_ADMIN, Role.STEERING_ADMIN, ANONYMOUS}
+    for row in TABLE:
+        if row.name.split(":")[0] in ("people", "pathways"):
+            assert not (row.get | row.post) & never, row.key
+        if "health_note" in row.obj:
+            readers = {r for r, levels in FOLLOW_LEVELS.items() if LEVEL_HEALTH in levels}
+            assert readers == {Role.HEALTH}
+            assert row.get | row.post <= readers, row.key
+
+
 # --- The world: what each side (our organisation, another one) holds ---------------------
 
 
@@ -170,9 +185,18 @@ def _shared_with(org, author):
     from people.models import Share
 
     partner = OrganisationFactory()
-    person = PersonFactory(organisation=partner, created_by=author, consent_share_partners=True)
-    Share.objects.create(person=person, organisation=org, granted_by=author)
-    return {"shared_person": person, "shared_note": _note(person, partner, "team", author)}
+    person = PersonFactory(
+        organisation=partner,
+        created_by=author,
+        consent_share_partners=True,
+        consent_share_health=True,
+    )
+    Share.objects.create(person=person, organisation=org, granted_by=author, health=True)
+    return {
+        "shared_person": person,
+        "shared_note": _note(person, partner, "team", author),
+        "shared_health_note": _note(person, partner, "health", author),
+    }
 
 
 def _reporting(programme, author):
