@@ -72,8 +72,12 @@ READ_PAGES = {
 # Forms, single-object actions, downloads and sign-in pages: nothing that lists rows.
 NOT_LISTS = {
     "accounts:activate", "accounts:login", "accounts:logout", "accounts:member_add",
-    "accounts:member_edit", "accounts:member_reset", "accounts:otp_setup",
-    "accounts:otp_verify", "accounts:team_add", "accounts:team_edit",
+    "accounts:member_edit", "accounts:member_reset", "accounts:member_reset_approve",
+    "accounts:otp_setup", "accounts:otp_verify", "accounts:team_add", "accounts:team_edit",
+    "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    # One's own pending invitations: a handful at most, read in one query.
+    "accounts:invitations",
     "activity:alternative_add", "activity:alternative_kind_add", "activity:attendance",
     "activity:awareness_add", "activity:awareness_edit", "activity:contract_add",
     "activity:contract_cancel", "activity:contract_pdf", "activity:contract_sign",
