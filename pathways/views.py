@@ -1,7 +1,8 @@
 """A person's pathway: timeline, notes, assessments, project, referrals, exit, sharing."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import access as access_rules
+from accounts.roles import CLINICAL_ROLES, FOLLOW_ROLES, REFERRAL_ROLES, WRITER_ROLES
 from audit.models import Action
 from audit.services import record
 from core.concurrency import STALE_MESSAGE, StaleEdit
@@ -29,18 +32,39 @@ from pathways.services import followup
 from pathways.services import notes as note_service
 from people.models import Person, Share
 
+# What each per-person capability needs first: a role of accounts/roles.py somewhere.
+NEEDS = {
+    "any": FOLLOW_ROLES,
+    "note_writer": FOLLOW_ROLES,
+    "clinical": CLINICAL_ROLES,
+    "writer": WRITER_ROLES,
+    "referrals": REFERRAL_ROLES,
+}
 
-def _followed(request, code, need="any"):
-    """The person and the viewer's access to their follow-up; 404 unless the access has
-    the capability asked for. Each entry is then read through its model's
-    visible_entries(person, access), the rule the timeline applies (pathways/visibility.py)."""
-    person = get_object_or_404(
-        Person.objects.visible_to(request.user).select_related("organisation"), code=code
-    )
-    access = visibility.access(request.user, person)
-    if not getattr(access, need):
-        raise Http404
-    return person, access
+
+def follows(need="any"):
+    """View decorator, the one declaration of a follow-up page: signed in with a role of
+    NEEDS[need] (accounts.access.requires), then the person visible to the user
+    (Person.objects.visible_to) and the user's access to that person having the capability
+    `need` (people/visibility.py); else 404. The view receives (request, person, access);
+    each entry it shows is then read through its model's visible_entries(person, access),
+    the rule the timeline applies."""
+
+    def decorate(view):
+        @access_rules.requires(roles=NEEDS[need])
+        @wraps(view)
+        def wrapper(request, code, **kwargs):
+            person = get_object_or_404(
+                Person.objects.visible_to(request.user).select_related("organisation"), code=code
+            )
+            access = visibility.access(request.user, person)
+            if not getattr(access, need):
+                raise Http404
+            return view(request, person, access, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def _page(request, template, person, access, **context):
@@ -48,9 +72,8 @@ def _page(request, template, person, access, **context):
 
 
 @never_cache
-@login_required
-def person_timeline(request, code):
-    person, access = _followed(request, code)
+@follows()
+def person_timeline(request, person, access):
     form = TimelineFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     entries = timeline.build(person, access, data.get("kinds"), data.get("start"), data.get("end"))
@@ -68,10 +91,9 @@ def person_timeline(request, code):
 
 
 @never_cache
-@login_required
+@follows("note_writer")
 @require_http_methods(["GET", "POST"])
-def note_add(request, code):
-    person, access = _followed(request, code, "note_writer")
+def note_add(request, person, access):
     form = NoteForm(
         request.POST or None,
         levels=access.levels,
@@ -96,10 +118,9 @@ def note_add(request, code):
 
 
 @never_cache
-@login_required
+@follows()
 @require_http_methods(["GET", "POST"])
-def note_edit(request, code, pk):
-    person, access = _followed(request, code)
+def note_edit(request, person, access, pk):
     # A note above the viewer's levels does not exist for them.
     note = get_object_or_404(
         Note.objects.visible_entries(person, access).select_related("author"), pk=pk
@@ -146,10 +167,9 @@ def note_edit(request, code, pk):
     )
 
 
-@login_required
+@follows("clinical")
 @require_http_methods(["GET", "POST"])
-def assessment_add(request, code):
-    person, access = _followed(request, code, "clinical")
+def assessment_add(request, person, access):
     form = AssessmentForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,10 +190,9 @@ def assessment_add(request, code):
     )
 
 
-@login_required
+@follows()
 @require_http_methods(["GET", "POST"])
-def goals(request, code, pk=None):
-    person, access = _followed(request, code)
+def goals(request, person, access, pk=None):
     visible = Goal.objects.visible_entries(person, access)
     goal = get_object_or_404(visible, pk=pk) if pk else None
     form = GoalForm(
@@ -209,10 +228,9 @@ def goals(request, code, pk=None):
     )
 
 
-@login_required
+@follows("writer")
 @require_POST
-def goal_step(request, code, pk):
-    person, access = _followed(request, code, "writer")
+def goal_step(request, person, access, pk):
     goal = get_object_or_404(Goal.objects.visible_entries(person, access), pk=pk)
     form = GoalStepForm(request.POST)
     if form.is_valid():
@@ -228,10 +246,9 @@ def goal_step(request, code, pk):
     return redirect("pathways:goals", code=person.code)
 
 
-@login_required
+@follows("referrals")
 @require_http_methods(["GET", "POST"])
-def referral(request, code, pk=None):
-    person, access = _followed(request, code, "referrals")
+def referral(request, person, access, pk=None):
     # A referral the viewer's timeline hides (to care, for an outreach worker) is a 404.
     visible = Referral.objects.visible_entries(person, access)
     instance = get_object_or_404(visible, pk=pk) if pk else None
@@ -259,10 +276,9 @@ def referral(request, code, pk=None):
     return _page(request, "form.html", person, access, title="Orientation", form=form)
 
 
-@login_required
+@follows("writer")
 @require_http_methods(["GET", "POST"])
-def exit_person(request, code):
-    person, access = _followed(request, code, "writer")
+def exit_person(request, person, access):
     form = ExitForm(
         request.POST or None,
         organisation=person.organisation,
@@ -275,10 +291,9 @@ def exit_person(request, code):
     return _page(request, "form.html", person, access, title="Sortie du dispositif", form=form)
 
 
-@login_required
+@follows("writer")
 @require_http_methods(["GET", "POST"])
-def shares(request, code):
-    person, access = _followed(request, code, "writer")
+def shares(request, person, access):
     form = ShareForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,10 +318,9 @@ def shares(request, code):
     )
 
 
-@login_required
+@follows("writer")
 @require_POST
-def share_revoke(request, code, pk):
-    person, access = _followed(request, code, "writer")
+def share_revoke(request, person, access, pk):
     followup.revoke(
         request.actor, get_object_or_404(Share.objects.visible_entries(person, access), pk=pk)
     )
@@ -315,10 +329,9 @@ def share_revoke(request, code, pk):
 
 
 @never_cache
-@login_required
+@follows("clinical")
 @require_http_methods(["GET", "POST"])
-def complex_case(request, code):
-    person, access = _followed(request, code, "clinical")
+def complex_case(request, person, access):
     form = CaseMeetingForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and "flag" in request.POST:
         person.complex_case = request.POST["flag"] == "on"

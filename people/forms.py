@@ -4,10 +4,12 @@ from datetime import date
 from django import forms
 from django.db.models import Q
 
+from accounts import access
 from accounts.models import Organisation, Team
-from accounts.roles import Perm, roles_with
+from accounts.roles import Perm
 from core.forms import DateInput, SentierForm, SentierModelForm
 from people import nir as nir_rules
+from people import visibility
 from people.models import Identity, Person, RightToWork, Status
 
 MONTHS = [
@@ -29,14 +31,15 @@ MONTHS = [
 def writable_teams(user, organisations, current=None):
     """Teams the user may file a person under: in an organisation that restricts by team,
     only their own teams (else they would create files nobody, themselves included, sees)."""
+    org_ids = {org.pk for org in organisations}
     scope = Q(pk__in=[])
-    for membership in user.memberships.filter(
-        is_active=True, organisation__in=organisations, role__in=roles_with(Perm.PERSON_EDIT)
-    ).select_related("organisation"):
-        if membership.organisation.restrict_by_team:
-            scope |= Q(pk__in=membership.teams.values("pk"), is_active=True)
-        else:
-            scope |= Q(organisation=membership.organisation, is_active=True)
+    for membership in access.memberships(user):
+        org_id = membership.organisation_id
+        if org_id in org_ids and access.holds_in(user, org_id, perm=Perm.PERSON_EDIT):
+            if membership.organisation.restrict_by_team:
+                scope |= Q(pk__in=visibility.team_ids(membership), is_active=True)
+            else:
+                scope |= Q(organisation_id=org_id, is_active=True)
     if current is not None:
         scope |= Q(pk=current.pk)  # an inactive team stays valid on the file that has it
     return Team.objects.filter(scope).select_related("organisation")
