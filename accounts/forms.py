@@ -79,6 +79,7 @@ PLAN_ROLE_REFUSED = (
 def allowed_roles(organisation: Organisation) -> list[tuple[str, str]]:
     """A funder's organisation holds funders and its administrators; no one else does.
     Plan roles are never offered here."""
+    keep: set[str]
     if organisation.kind == OrganisationKind.FUNDER:
         keep = {Role.FUNDER, Role.ORG_ADMIN}
     else:

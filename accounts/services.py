@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import access
 from accounts.models import AccessReset, Membership, Organisation, User
@@ -81,10 +82,13 @@ def add_member(
     yet) and an activation e-mail; an existing account gets an invitation e-mail. Either way
     the membership stays inactive until the owner accepts it after signing in, and the
     caller learns nothing about which case it was."""
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
-        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    existing = User.objects.filter(email__iexact=email).first()
+    created = existing is None
+    user: User = (
+        User.objects.create_user(email=email, password=None, full_name=full_name)
+        if existing is None
+        else existing
+    )
     membership = Membership.objects.create(
         user=user, organisation=organisation, role=role, is_active=False, invitation_pending=True
     )
@@ -240,7 +244,7 @@ def _send_reset(actor: Actor, reset: AccessReset, *, base_url: str) -> None:
 def complete_access_link(actor: Actor, user: User) -> int:
     """The owner used an activation or reset link and chose a password: the old second
     factor goes (they enrol again at the next sign-in). Returns the devices removed."""
-    count, _ = user.totpdevice_set.all().delete()
+    count, _ = TOTPDevice.objects.filter(user=user).delete()
     axes_reset(username=user.email)
     record(
         actor.as_user(user),

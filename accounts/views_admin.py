@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -68,7 +69,15 @@ def org_detail(request, org_id):
             "team_form": TeamForm(organisation=org),
             "pending_resets": AccessReset.objects.filter(
                 organisation=org, status=AccessReset.Status.PENDING
-            ).select_related("user", "requested_by"),
+            )
+            .select_related("user", "requested_by")
+            .annotate(
+                membership_id=Subquery(
+                    Membership.objects.filter(organisation=org, user=OuterRef("user")).values("pk")[
+                        :1
+                    ]
+                )
+            ),
         },
     )
 

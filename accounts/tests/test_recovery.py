@@ -97,7 +97,10 @@ def test_health_reset_waits_for_a_second_administrator(
     assert "un·e autre administrateur·rice" in refused
     assert mailoutbox == [] and User.objects.get(pk=target.pk).has_usable_password()
 
-    # A second administrator of the same organisation approves: the link goes to the member.
+    # A second administrator of the same organisation sees the request and approves it: the
+    # link goes to the member.
+    listing = second_admin.get(reverse("accounts:org_detail", args=[carrier.pk])).content
+    assert 'id="pending-resets"' in listing.decode() and target.email in listing.decode()
     assert (
         "Approuver la réinitialisation"
         in second_admin.get(
@@ -235,3 +238,25 @@ def test_an_accepted_account_of_another_organisation_cannot_be_reset(
     victim.refresh_from_db()
     assert victim.has_usable_password() and TOTPDevice.objects.filter(user=victim).exists()
     assert mailoutbox == []
+
+
+def test_mail_server_down_changes_nothing(login, users, carrier, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("accounts.services.send_mail", refuse)
+    target = users[Role.SOCIAL_WORKER]
+    membership = Membership.objects.get(user=target)
+    admin = login(Role.ORG_ADMIN)
+    page = admin.post(
+        reverse("accounts:member_reset", args=[carrier.pk, membership.pk]), follow=True
+    )
+    assert "Le courriel n'a pas pu être envoyé" in unescape(page.content.decode())
+    assert User.objects.get(pk=target.pk).has_usable_password()
+    added = admin.post(
+        reverse("accounts:member_add", args=[carrier.pk]),
+        {"email": "nouveau@test.sentier", "full_name": "N", "role": Role.OUTREACH},
+        follow=True,
+    )
+    assert "rien n'a été modifié" in unescape(added.content.decode())
+    assert not User.objects.filter(email="nouveau@test.sentier").exists()
