@@ -146,9 +146,14 @@ class MeetingCreateForm(SentierForm):
 
 
 class PlanAdminForm(SentierForm):
-    """Give the plan administrator role to an account, in a steering-group organisation."""
+    """Invite an address to administer the plan, in a steering-group organisation."""
 
-    email = forms.EmailField(label="Adresse électronique du compte", max_length=254)
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
+    full_name = forms.CharField(
+        label="Nom et prénom",
+        max_length=150,
+        help_text="Utilisé seulement si l'adresse n'a pas encore de compte.",
+    )
     organisation = forms.ModelChoiceField(
         label="Structure du comité de pilotage", queryset=Organisation.objects.none()
     )

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from accounts import access
-from accounts.models import Membership, Organisation, User
+from accounts import services as account_services
+from accounts.models import Membership, Organisation
 from accounts.roles import PLAN_ADMIN_ROLES, Role
 from activity.models import Participation, WorkSession
 from audit.models import Action as AuditAction
@@ -392,7 +393,8 @@ def copy_plan(source: Plan, *, name: str, start_year: int, end_year: int, action
 
 
 def plan_administrators(plan: Plan):
-    """The plan administrator memberships of the plan's steering-group organisations."""
+    """The plan administrator memberships of the plan's steering-group organisations,
+    invitations waiting for an answer included."""
     return (
         Membership.objects.filter(
             role=Role.STEERING_ADMIN, organisation__in=plan.organisations.all()
@@ -403,47 +405,61 @@ def plan_administrators(plan: Plan):
 
 
 @transaction.atomic
-def grant_plan_admin(actor: Actor, plan: Plan, organisation: Organisation, email: str):
-    """Give an existing account the plan administrator role in one of the plan's
-    steering-group organisations (an organisation outside every steering group never gets
-    it). Journaled. Raises ValidationError with a French message otherwise."""
+def grant_plan_admin(
+    actor: Actor,
+    plan: Plan,
+    organisation: Organisation,
+    email: str,
+    *,
+    full_name: str = "",
+    base_url: str,
+) -> Membership:
+    """Invite an address to administer the plan, in one of its steering-group organisations
+    (an organisation outside the steering group never gets the role). Like any addition to an
+    organisation it is an invitation (accounts.services.add_member): a new address gets an
+    account and an activation e-mail, an existing account an invitation e-mail, and the role
+    is active once its owner accepts. Journaled on the membership and on the plan. Raises
+    ValidationError (French) when the role cannot be given; MailNotSent rolls everything back."""
     if not plan.organisations.filter(pk=organisation.pk).exists():
         raise ValidationError(
             "Ce rôle ne se donne que dans une structure du comité de pilotage du plan."
         )
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if user is None:
-        raise ValidationError(
-            "Aucun compte actif ne porte cette adresse : l'administrateur·rice de la structure "
-            "crée d'abord le compte, puis vous lui donnez ce rôle."
-        )
-    membership = (
-        Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    email = (email or "").strip()
+    existing = (
+        Membership.objects.select_for_update()
+        .filter(user__email__iexact=email, organisation=organisation)
+        .first()
     )
-    if membership is not None and membership.role != Role.STEERING_ADMIN:
+    if existing is not None:
+        if existing.role != Role.STEERING_ADMIN:
+            raise ValidationError(
+                "Cette adresse a déjà un autre rôle dans cette structure (un seul rôle par "
+                "structure) : choisissez une autre structure du comité de pilotage."
+            )
+        if existing.invitation_pending:
+            raise ValidationError("Une invitation attend déjà la réponse de cette adresse.")
+        if existing.is_active:
+            raise ValidationError("Cette adresse administre déjà le plan pour cette structure.")
         raise ValidationError(
-            f"Ce compte a déjà un rôle dans cette structure ({membership.get_role_display()}) : "
-            "une personne n'y a qu'un rôle."
+            "L'administration de la structure a désactivé ce rôle : voyez avec elle."
         )
-    if membership is not None and membership.is_active:
-        raise ValidationError("Ce compte administre déjà le plan pour cette structure.")
-    if membership is None:
-        membership = Membership.objects.create(
-            user=user, organisation=organisation, role=Role.STEERING_ADMIN
-        )
-    else:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-    access.forget(user)
+    membership = account_services.add_member(
+        actor,
+        organisation,
+        email=email,
+        full_name=full_name,
+        role=Role.STEERING_ADMIN,
+        teams=[],
+        base_url=base_url,
+    )
     record(
         actor,
-        AuditAction.CREATE,
-        membership,
+        AuditAction.UPDATE,
+        plan,
+        label=plan.name,
         organisation=organisation,
-        label=user.email,
-        role=Role.STEERING_ADMIN,
-        plan=plan.pk,
-        step="role_granted",
+        step="plan_admin_invited",
+        membership=membership.pk,
     )
     return membership
 
@@ -471,6 +487,15 @@ def withdraw_plan_admin(actor: Actor, plan: Plan, membership: Membership) -> Non
         role=Role.STEERING_ADMIN,
         plan=plan.pk,
         step="role_withdrawn",
+    )
+    record(
+        actor,
+        AuditAction.UPDATE,
+        plan,
+        label=plan.name,
+        organisation=membership.organisation,
+        step="plan_admin_withdrawn",
+        membership=membership.pk,
     )
     membership.teams.clear()
     membership.delete()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import services as account_services
 from audit.models import Action as AuditAction
 from audit.services import record
 from plan import access, services
@@ -82,8 +83,8 @@ def funding_add(request, pk):
 @access.administrator
 @require_http_methods(["GET", "POST"])
 def administrators(request, pk):
-    """Administrateur·rices du plan: a plan administrator gives the role to an existing
-    account (in a steering-group organisation) or takes it back."""
+    """Administrateur·rices du plan: a plan administrator invites an address to the role (in
+    a steering-group organisation; active once accepted) or takes it back."""
     plan = get_object_or_404(Plan.objects.administered_by(request.user), pk=pk)
     form = PlanAdminForm(request.POST or None, plan=plan)
     if request.method == "POST" and "withdraw" in request.POST:
@@ -102,13 +103,26 @@ def administrators(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            membership = services.grant_plan_admin(
-                request.actor, plan, data["organisation"], data["email"]
+            services.grant_plan_admin(
+                request.actor,
+                plan,
+                data["organisation"],
+                data["email"],
+                full_name=data["full_name"],
+                base_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
+        except account_services.MailNotSent as error:
+            messages.error(request, error.message)
+            return redirect("plan:administrators", pk=plan.pk)
         else:
-            messages.success(request, f"{membership.user.email} administre désormais le plan.")
+            # The same words whether the address already had an account or not.
+            messages.success(
+                request,
+                f"Invitation envoyée par courriel à {data['email']}. Le rôle sera actif quand "
+                "la personne l'aura acceptée.",
+            )
             return redirect("plan:administrators", pk=plan.pk)
     return render(
         request,

@@ -114,7 +114,9 @@ def test_plan_committees_belong_to_the_plan_administrators(client, users, plan, 
 # --- Naming plan administrators -------------------------------------------------------------
 
 
-def test_a_plan_administrator_gives_and_withdraws_the_role(client, users, carrier, plan):
+def test_a_plan_administrator_invites_and_withdraws_the_role(
+    client, users, carrier, plan, mailoutbox
+):
     admin_user = users[Role.STEERING_ADMIN]
     newcomer = UserFactory(email="nouvelle@pilotage.test")
     admin = _client(client, admin_user)
@@ -122,20 +124,46 @@ def test_a_plan_administrator_gives_and_withdraws_the_role(client, users, carrie
     page = admin.get(url)
     assert page.status_code == 200 and admin_user.email in page.content.decode()
 
-    response = admin.post(url, {"email": "Nouvelle@Pilotage.test", "organisation": carrier.pk})
-    assert response.status_code == 302
+    response = admin.post(
+        url,
+        {"email": "Nouvelle@Pilotage.test", "full_name": "N. P.", "organisation": carrier.pk},
+        follow=True,
+    )
+    assert "Invitation envoyée par courriel" in response.content.decode()
     membership = Membership.objects.get(user=newcomer, organisation=carrier)
-    assert membership.role == Role.STEERING_ADMIN and membership.is_active
+    assert membership.role == Role.STEERING_ADMIN
+    assert membership.invitation_pending and not membership.is_active
+    assert [m.to for m in mailoutbox] == [["nouvelle@pilotage.test"]]
     assert AuditEvent.objects.filter(actor=admin_user, object_id=str(membership.pk)).exists()
-    assert "nouvelle@pilotage.test" in admin.get(url).content.decode()
+    assert AuditEvent.objects.filter(actor=admin_user, object_id=str(plan.pk)).exists()
+    assert "invitation en attente" in admin.get(url).content.decode()
 
     newcomer_client = verified_client(client.__class__(), newcomer)
-    assert newcomer_client.get(reverse("plan:plan_edit", args=[plan.pk])).status_code == 200
+    plan_edit = reverse("plan:plan_edit", args=[plan.pk])
+    assert newcomer_client.get(plan_edit).status_code == 404  # not before accepting
+    newcomer_client.post(
+        reverse("accounts:invitations"), {"membership": membership.pk, "answer": "accept"}
+    )
+    assert newcomer_client.get(plan_edit).status_code == 200
 
     admin.post(url, {"withdraw": membership.pk})
     assert not Membership.objects.filter(user=newcomer, organisation=carrier).exists()
     assert AuditEvent.objects.filter(actor=admin_user, object_id=str(membership.pk)).count() == 2
-    assert newcomer_client.get(reverse("plan:plan_edit", args=[plan.pk])).status_code == 404
+    assert newcomer_client.get(plan_edit).status_code == 404
+
+
+def test_a_new_address_gets_an_account_and_the_same_words(client, users, carrier, plan, mailoutbox):
+    admin = _client(client, users[Role.STEERING_ADMIN])
+    url = reverse("plan:administrators", args=[plan.pk])
+    response = admin.post(
+        url,
+        {"email": "inconnue@pilotage.test", "full_name": "I. P.", "organisation": carrier.pk},
+        follow=True,
+    )
+    assert "Invitation envoyée par courriel" in response.content.decode()
+    membership = Membership.objects.get(user__email="inconnue@pilotage.test")
+    assert membership.invitation_pending and not membership.user.has_usable_password()
+    assert [m.to for m in mailoutbox] == [["inconnue@pilotage.test"]]
 
 
 def test_only_a_plan_administrator_names_plan_administrators(client, users, carrier, plan):
@@ -158,7 +186,9 @@ def test_the_role_is_given_only_in_the_plan_steering_group(client, users, plan, 
     newcomer = UserFactory(email="ailleurs@pilotage.test")
     admin = _client(client, users[Role.STEERING_ADMIN])
     url = reverse("plan:administrators", args=[plan.pk])
-    refused = admin.post(url, {"email": newcomer.email, "organisation": other_org.pk})
+    refused = admin.post(
+        url, {"email": newcomer.email, "full_name": "A", "organisation": other_org.pk}
+    )
     assert (
         refused.status_code == 200 and "Structure du comité de pilotage" in refused.content.decode()
     )
@@ -166,28 +196,35 @@ def test_the_role_is_given_only_in_the_plan_steering_group(client, users, plan, 
     # The service refuses too, whatever the form offers.
     with pytest.raises(ValidationError, match="comité de pilotage du plan"):
         services.grant_plan_admin(
-            Actor(user=users[Role.STEERING_ADMIN]), plan, other_org, newcomer.email
+            Actor(user=users[Role.STEERING_ADMIN]),
+            plan,
+            other_org,
+            newcomer.email,
+            base_url="http://testserver",
         )
     assert not newcomer.memberships.exists()
 
 
-def test_giving_the_role_says_why_it_cannot(client, users, carrier, plan):
+def test_giving_the_role_says_why_it_cannot(client, users, carrier, plan, mailoutbox):
     admin_user = users[Role.STEERING_ADMIN]
     admin = _client(client, admin_user)
     url = reverse("plan:administrators", args=[plan.pk])
     before = Membership.objects.count()
-    unknown = admin.post(url, {"email": "personne@nulle.part", "organisation": carrier.pk})
-    assert "Aucun compte actif ne porte cette adresse" in unknown.content.decode()
     other_role = admin.post(
-        url, {"email": users[Role.HEALTH].email, "organisation": carrier.pk}
+        url, {"email": users[Role.HEALTH].email, "full_name": "S", "organisation": carrier.pk}
     ).content.decode()
-    assert "déjà un rôle dans cette structure" in other_role
+    assert "un autre rôle dans cette structure" in other_role
     assert Membership.objects.get(user=users[Role.HEALTH]).role == Role.HEALTH
-    garbage = admin.post(url, {"email": "x" * 300, "organisation": "9" * 30})
+    already = admin.post(
+        url, {"email": admin_user.email, "full_name": "S", "organisation": carrier.pk}
+    ).content.decode()
+    assert "administre déjà le plan" in already
+    garbage = admin.post(url, {"email": "x" * 300, "full_name": "", "organisation": "9" * 30})
     assert garbage.status_code == 200
-    assert Membership.objects.count() == before
+    assert Membership.objects.count() == before and not mailoutbox
     own = admin_user.memberships.get()
-    admin.post(url, {"withdraw": own.pk}, follow=True)
+    refused = admin.post(url, {"withdraw": own.pk}, follow=True)
+    assert "votre propre rôle" in refused.content.decode()
     assert Membership.objects.filter(pk=own.pk).exists()  # nobody withdraws their own role
     assert admin.post(url, {"withdraw": "9" * 40}).status_code == 302
 
