@@ -88,7 +88,7 @@ def verify_keyring(ring: crypto.Keyring | None = None) -> list[str]:
             continue
         sample = None
         for model in encrypted_models():
-            found = list(model.objects.filter(key_id=key_id).order_by()[:1])  # any one
+            found = list(model._default_manager.filter(key_id=key_id).order_by()[:1])  # any one
             if found:
                 sample = found[0]
                 break
