@@ -6,6 +6,7 @@ from datetime import date
 from django.urls import reverse
 
 from activity.models import AwarenessAttendance, Enrolment, Participation, Payment
+from core.models import UNREADABLE
 from pathways.models import Assessment, CaseMeeting, Exit, Goal, Note, Referral
 
 OUTCOME_LABELS = {
@@ -94,12 +95,13 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
             )
     if "note" in wanted:
         for n in between(Note.objects.visible_entries(person, access).select_related("author")):
+            note = n.unseal_or_none()  # one unreadable note does not take the timeline down
             entries.append(
                 Entry(
                     n.date,
                     "note",
                     f"Note ({n.get_level_display()})",
-                    n.text,
+                    note["text"] if note is not None else UNREADABLE,
                     n.level,
                     reverse("pathways:note_edit", args=[person.code, n.pk]),
                 )
@@ -136,13 +138,13 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
             )
     if "case" in wanted:
         for m in between(CaseMeeting.objects.visible_entries(person, access)):
-            data = m.unseal()
+            data = m.unseal_or_none()
             entries.append(
                 Entry(
                     m.date,
                     "case",
                     "Réunion de synthèse",
-                    f"{data['participants']} — {data['decisions']}",
+                    f"{data['participants']} — {data['decisions']}" if data else UNREADABLE,
                 )
             )
     if "exit" in wanted:

@@ -8,6 +8,7 @@ from audit.models import Action
 from audit.services import record
 from core.actor import Actor
 from core.concurrency import StaleEdit, claim_version
+from core.models import UNREADABLE
 from people.models import EligibilityOverride, Identity, Person, Share
 
 __all__ = ["StaleEdit"]  # re-exported: views catch people.services.StaleEdit
@@ -129,7 +130,21 @@ def open_identity(actor: Actor, person: Person) -> tuple[dict | None, int | None
     """The decrypted identity and its version; the opening is journaled."""
     identity = Identity.objects.filter(person=person).first()
     record(actor, Action.IDENTITY_VIEW, person, exists=identity is not None)
-    return (identity.unseal(), identity.version) if identity else (None, None)
+    if identity is None:
+        return None, None
+    data = identity.unseal_or_none(actor)
+    return (data if data is not None else UnreadableIdentity()), identity.version
+
+
+class UnreadableIdentity(dict):
+    """An identity the keyring does not open: shows the placeholder in every field of the
+    page, prefills nothing in the form (no keys), and is still "an identity" (truthy)."""
+
+    def __missing__(self, key):
+        return UNREADABLE if key == "last_name" else "illisible"
+
+    def __bool__(self):
+        return True
 
 
 def save_identity(actor: Actor, person: Person, payload: dict, version: int | None) -> Identity:
@@ -144,7 +159,7 @@ def save_identity(actor: Actor, person: Person, payload: dict, version: int | No
             identity, previous = Identity(person=person), {}
         else:
             claim_version(identity, version)
-            previous = identity.unseal()
+            previous = identity.unseal_or_none(actor) or {}  # re-entry after a lost key
         identity.updated_by = actor.user
         identity.seal(payload)
         identity.save()
