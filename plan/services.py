@@ -52,11 +52,11 @@ def check_period(indicator: Indicator, start: date) -> None:
         or (indicator.periodicity == P.YEARLY and start.month != 1)
     )
     if wrong:
-        expected = {
+        expected: str = {
             P.MONTHLY: "le premier jour d'un mois",
             P.QUARTERLY: "le premier jour d'un trimestre (1er janvier, avril, juillet, octobre)",
             P.YEARLY: "le 1er janvier",
-        }[indicator.periodicity]
+        }[P(indicator.periodicity)]
         raise ValidationError(
             {
                 "period_start": f"Indicateur {indicator.get_periodicity_display().lower()} : la "
@@ -140,7 +140,8 @@ def value_for(indicator: Indicator, start: date) -> Decimal | str | None:
         value = computed_value(indicator, start)
         # The plan is read by a wide steering group and its funders: a count of persons
         # follows the same small-count rule as the committee reports.
-        if indicator.source == Indicator.Source.PERSONS_WORKED and 0 < value < SMALL_COUNT:
+        small = value is not None and 0 < value < SMALL_COUNT
+        if indicator.source == Indicator.Source.PERSONS_WORKED and small:
             return f"< {SMALL_COUNT}"
         return value
     latest = indicator.values.filter(period_start=start).order_by("-entered_at").first()
@@ -150,13 +151,13 @@ def value_for(indicator: Indicator, start: date) -> Decimal | str | None:
 def period_starts(indicator: Indicator, plan: Plan) -> list[date]:
     step = PERIOD_MONTHS[indicator.periodicity]
     last = reference_day(plan, date.today())  # never past the plan
-    first, starts = date(plan.start_year, 1, 1), []
+    first, starts = date(plan.start_year, 1, 1), list[date]()
     while (start := month_start(first, len(starts) * step)) < last:
         starts.append(start)
     return starts
 
 
-def series(indicator: Indicator, plan: Plan) -> list[tuple[date, Decimal]]:
+def series(indicator: Indicator, plan: Plan) -> list[tuple[date, Decimal | str | None]]:
     """The indicator over the plan's periods: latest entry per period, or computed figures."""
     if indicator.source != Indicator.Source.ENTERED:
         return [(s, value_for(indicator, s)) for s in period_starts(indicator, plan)]

@@ -23,7 +23,7 @@ class MeetingKind(models.TextChoices):
 # follow-up in February, May, August and November, review in December. Counted in months
 # from the programme's first month: (kind, month offset, months covered as offsets, or
 # None for the launch, or "all" for the whole programme).
-PROGRAMME_CALENDAR = [
+PROGRAMME_CALENDAR: list[tuple[str, int, tuple[int, int] | str | None]] = [
     (MeetingKind.COSTRAT, 0, None),
     (MeetingKind.COSUI, 1, (0, 0)),
     (MeetingKind.COSUI, 4, (1, 3)),

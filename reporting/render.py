@@ -165,7 +165,7 @@ def to_xlsx(presented_tables: list[dict]) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
-    used = set()
+    used: set[str] = set()
     for t in presented_tables:
         sheet = book.create_sheet(_sheet_name(t["title"], used))
         sheet.append(t["columns"])
@@ -189,7 +189,7 @@ def to_ods(presented_tables: list[dict]) -> bytes:
     from odf.text import P
 
     doc = OpenDocumentSpreadsheet()
-    used = set()
+    used: set[str] = set()
     for t in presented_tables:
         sheet = Table(name=_sheet_name(t["title"], used))
         for row in [t["columns"]] + t["rows"]:

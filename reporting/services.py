@@ -27,13 +27,13 @@ def create_calendar(actor: Actor, programme, day_of_month: int = 15) -> list[Mee
                 programme=programme, kind=kind, date__year=month.year, date__month=month.month
             ).exists():
                 continue
-            if covered is None:
-                start = end = None
+            if isinstance(covered, tuple):
+                start = max(month_start(first, covered[0]), programme.start_date)
+                end = month_end(month_start(first, covered[1]))
             elif covered == "all":
                 start, end = programme.start_date, programme.end_date
             else:
-                start = max(month_start(first, covered[0]), programme.start_date)
-                end = month_end(month_start(first, covered[1]))
+                start = end = None
             meeting = Meeting.objects.create(
                 organisation=programme.organisation,
                 programme=programme,

@@ -135,7 +135,9 @@ def pinned(grid: Grid, threshold: int, first_only: bool = False) -> list:
             lower[i], upper[i] = 1, threshold - 1
         else:
             lower[i], upper[i] = 0, big
-    rows, lo, hi = [], [], []
+    rows: list = []
+    lo: list[float] = []
+    hi: list[float] = []
     for members, total in grid.equations():
         row = np.zeros(n)
         for pos in members:
@@ -201,7 +203,7 @@ def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> Grid
         grid.hidden.add(complement)
 
 
-def _complement(grid: Grid, exposed) -> tuple:
+def _complement(grid: Grid, exposed) -> tuple | None:
     """The published count to hide next to an exposed one: in an equation with it, the
     smallest non-zero first (least information lost), else any published position."""
     neighbours = set()
