@@ -11,7 +11,7 @@ The rules are the role sets of accounts/roles.py; the mechanism is accounts/acce
 
 from accounts import access
 from accounts.roles import PLAN_ADMIN_ROLES, PLAN_EDITOR_ROLES
-from plan.models import Action, Plan
+from plan.models import Action, Blocker, Indicator, Plan, Step
 
 reader = access.requires()
 editor = access.requires(roles=PLAN_EDITOR_ROLES | PLAN_ADMIN_ROLES)
@@ -28,3 +28,9 @@ def administers(user, plan: Plan) -> bool:
 
 def can_edit(user, action: Action) -> bool:
     return Action.objects.editable_by(user).filter(pk=action.pk).exists()
+
+
+def editable(model, user):
+    """The steps, blockers or indicators of the actions the user may change."""
+    path = {Step: "action", Blocker: "step__action", Indicator: "action"}[model]
+    return model.objects.filter(**{f"{path}__in": Action.objects.editable_by(user)})

@@ -170,16 +170,10 @@ def action_detail(request, pk):
     )
 
 
-def _editable(model, user):
-    """Steps, blockers and indicators of the actions the user may change."""
-    path = {Step: "action", Blocker: "step__action", Indicator: "action"}[model]
-    return model.objects.filter(**{f"{path}__in": Action.objects.editable_by(user)})
-
-
 @access.editor
 @require_POST
 def step_status(request, pk):
-    step = get_object_or_404(_editable(Step, request.user).select_related("action"), pk=pk)
+    step = get_object_or_404(access.editable(Step, request.user).select_related("action"), pk=pk)
     status = request.POST.get("status")
     if status not in StepStatus.values:
         messages.error(request, "État inconnu.")
@@ -200,7 +194,7 @@ def step_status(request, pk):
 @access.editor
 @require_POST
 def blocker_add(request, pk):
-    step = get_object_or_404(_editable(Step, request.user).select_related("action"), pk=pk)
+    step = get_object_or_404(access.editable(Step, request.user).select_related("action"), pk=pk)
     form = BlockerForm(request.POST)
     if form.is_valid():
         blocker = Blocker.objects.create(step=step, **form.cleaned_data)
@@ -215,7 +209,7 @@ def blocker_add(request, pk):
 @require_POST
 def blocker_resolve(request, pk):
     blocker = get_object_or_404(
-        _editable(Blocker, request.user).select_related("step__action"), pk=pk
+        access.editable(Blocker, request.user).select_related("step__action"), pk=pk
     )
     resolution = request.POST.get("resolution", "").strip()
     if blocker.resolved_on:
@@ -236,7 +230,8 @@ def blocker_resolve(request, pk):
 @require_POST
 def value_add(request, pk):
     indicator = get_object_or_404(
-        _editable(Indicator, request.user).select_related("action__objective__axis__plan"), pk=pk
+        access.editable(Indicator, request.user).select_related("action__objective__axis__plan"),
+        pk=pk,
     )
     form = ValueForm(request.POST)
     if not form.is_valid():
