@@ -7,7 +7,8 @@ a plan whose steering group holds its organisation…), asks every URL:
 
 - allowed: GET answers the declared status (200, a redirect, a download of the right type,
   405 for a button) and POST answers anything but 403/404/500;
-- not allowed: 404 (a button's GET may answer 405, the same for every object: it reveals none);
+- not allowed: 404 (a button's GET may answer 405 if a missing object gets 405 too: then it
+  reveals nothing about any object);
 - the same URL on an object of another organisation: 404 for everyone;
 - anonymous: sent to the login page except on the public pages; nobody ever gets a 500.
 
@@ -325,7 +326,28 @@ def walk_world(carrier, other_org, funder_org, users, person, foreign_person):
     return {"own": {**own, **links}, "foreign": {**foreign, **links}}
 
 
-def url_for(row, side):
+PARENT_ARGUMENTS = {"code", "org_id", "action_pk"}
+OBJECT_ARGUMENTS = {"pk", "programme_id", "team_id", "membership_id"}
+
+
+def url_for(row, side, parent=None, missing=False):
+    """The row's URL on the side's object; with `parent`, the parent part of the URL (the
+    person's code, the organisation, the plan action) comes from that other side; `missing`
+    puts an object that does not exist in place of the last one."""
+    kwargs = _kwargs(row, side)
+    if parent is not None:
+        kwargs.update({k: v for k, v in _kwargs(row, parent).items() if k in PARENT_ARGUMENTS})
+    if missing:
+        own_keys = [k for k in kwargs if k in OBJECT_ARGUMENTS] or list(kwargs)
+        for key in own_keys:
+            kwargs[key] = "ZZZ-ZZ9" if key == "code" else 10**9
+    url = reverse(row.name, kwargs=kwargs)
+    if row.query:
+        url += "?" + row.query.format(month=f"{date.today():%Y-%m}")
+    return url
+
+
+def _kwargs(row, side):
     obj = side[row.obj] if row.obj else None
     kwargs = {}
     for key in PATTERNS[row.name].pattern.converters:
@@ -346,10 +368,7 @@ def url_for(row, side):
             kwargs[key] = getattr(obj, key)
         else:
             raise AssertionError(f"{row.name}: teach url_for the URL argument {key!r}")
-    url = reverse(row.name, kwargs=kwargs)
-    if row.query:
-        url += "?" + row.query.format(month=f"{date.today():%Y-%m}")
-    return url
+    return kwargs
 
 
 def _ask(client, method, url):
@@ -384,9 +403,9 @@ def walk(client, who, world, relogin):
         get = _ask(client, "get", own)
         allowed = who in row.get
         if who == ANONYMOUS and not row.public:
-            expected = _expect_login(get)
+            expected = _expect_login(get, row, client, [world["own"]])
         elif row.post_only:
-            expected = None if get.status_code in (404, 405) else "answers 404 or 405"
+            expected = _button_get(client, row, get, [world["own"]], allowed=who in row.post)
         elif allowed:
             expected = _expect_allowed_get(row, get)
             if who == ANONYMOUS and row.anonymous_status is not None:
@@ -406,32 +425,56 @@ def walk(client, who, world, relogin):
         if row.name == "accounts:logout":
             relogin()
 
-        foreign = url_for(row, world["foreign"]) if row.obj else own
-        if foreign == own:
+        if not row.obj:
             continue
-        other_get = _ask(client, "get", foreign)
-        if who == ANONYMOUS and not row.public:
-            expected = _expect_login(other_get)
-        elif row.post_only:
-            # A button's 405 must not tell our objects from others'.
-            same = other_get.status_code == get.status_code
-            expected = None if same else f"answers as for our own object ({get.status_code})"
-        else:
-            expected = None if other_get.status_code == REFUSED else "refused with 404"
-        check(row, "other organisation", "get", other_get, expected)
-        other_post = _ask(client, "post", foreign)
-        if who == ANONYMOUS and not row.public:
-            expected = _expect_login(other_post)
-        else:
-            expected = None if other_post.status_code == REFUSED else "refused with 404"
-        check(row, "other organisation", "post", other_post, expected)
+        # Another organisation's object, alone or behind our own person, organisation or
+        # plan action in the URL: 404 for everyone.
+        others = {
+            "other organisation": [world["foreign"]],
+            "their object under our parent": [world["foreign"], world["own"]],
+        }
+        for where, sides in others.items():
+            url = url_for(row, *sides)
+            if url == own:
+                continue
+            other_get = _ask(client, "get", url)
+            if who == ANONYMOUS and not row.public:
+                expected = _expect_login(other_get, row, client, sides)
+            elif row.post_only:
+                expected = _button_get(client, row, other_get, sides, allowed=False)
+            else:
+                expected = None if other_get.status_code == REFUSED else "refused with 404"
+            check(row, where, "get", other_get, expected)
+            other_post = _ask(client, "post", url)
+            if who == ANONYMOUS and not row.public:
+                expected = _expect_login(other_post)
+            else:
+                expected = None if other_post.status_code == REFUSED else "refused with 404"
+            check(row, where, "post", other_post, expected)
     return failures
 
 
-def _expect_login(response):
+def _button_get(client, row, response, sides, *, allowed):
+    """A GET on a button: 405 for who may press it; for anyone else, or on an object out of
+    their reach, 404, or 405 only if a missing object gets 405 too (then it reveals none)."""
+    if allowed:
+        return None if response.status_code == 405 else "answers 405"
+    if response.status_code == 404:
+        return None
+    if response.status_code != 405:
+        return "answers 404 or 405"
+    if row.obj and _ask(client, "get", url_for(row, *sides, missing=True)).status_code != 405:
+        return "answers 405 only if a missing object does too (else 404)"
+    return None
+
+
+def _expect_login(response, row=None, client=None, sides=None):
+    """Sent to the login page; a button's GET may answer 405 instead, if for every object."""
     login = reverse("accounts:login")
     if response.status_code == 302 and response["Location"].startswith(login):
         return None
+    if row is not None and row.post_only and response.status_code == 405:
+        return _button_get(client, row, response, sides, allowed=False)
     return "sent to the login page"
 
 
