@@ -296,8 +296,7 @@ TABLE: tuple[Row, ...] = (
     button("reporting:calendar", COMMITTEE_MANAGER_ROLES, obj="programme"),
     page("reporting:dashboard", COMMITTEE_ROLES, obj="programme", note="Chiffres masqués sous 5."),
     page("reporting:meeting", COMMITTEE_MANAGER_ROLES, obj="meeting"),
-    # pending: issue 13 #1 (plan): a plan administrator manages the committees of the plans
-    # of their own steering body only (today any plan's).
+    # Issue 13 #1: a plan administrator manages the committees of their steering body's plans.
     page(
         "reporting:meeting",
         PLAN_ADMIN_ROLES,
@@ -322,8 +321,7 @@ TABLE: tuple[Row, ...] = (
     # --- The plan (no personal data) --------------------------------------------------------
     # Own organisation, for the plan: a plan whose steering group (or funders) includes the
     # user's organisation; an action whose pilots or operators include it.
-    # pending: issue 13 #1 (plan): a plan administrator reaches the plans of their steering
-    # body only; every plan row's "other organisation" check waits for it.
+    # Issue 13 #1: a plan administrator administers the plans of their steering body only.
     page("plan:list", PLAN_READERS),
     page("plan:dashboard", PLAN_READERS, obj="plan"),
     page("plan:tracking", PLAN_READERS, obj="plan"),
@@ -344,8 +342,7 @@ TABLE: tuple[Row, ...] = (
     page("plan:step_add", PLAN_ADMIN_ROLES, obj="plan_action"),
     page("plan:indicator_add", PLAN_ADMIN_ROLES, obj="plan_action"),
     page("plan:indicator_edit", PLAN_ADMIN_ROLES, obj="plan_indicator"),
-    # pending: issue 13 (plan): an operator's member needs a writing role (PLAN_EDITOR_ROLES);
-    # today every member of a pilot or operator organisation changes steps.
+    # Issue 13: a pilot's or operator's member needs a writing role (PLAN_EDITOR_ROLES).
     button("plan:step_status", PLAN_EDITOR_ROLES, obj="plan_step"),
     button("plan:blocker_add", PLAN_EDITOR_ROLES, obj="plan_step"),
     button("plan:blocker_resolve", PLAN_EDITOR_ROLES, obj="plan_blocker"),

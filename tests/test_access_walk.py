@@ -498,7 +498,7 @@ def test_walk_every_url_as_an_anonymous_visitor(client, walk_world):
 @pytest.mark.parametrize("role", Role.values)
 def test_second_factor_comes_before_any_page(client, users, role):
     """Every role but the funder's (aggregates only) passes the second factor first."""
-    # pending: issue 13 #1 (plan): the steering administrator needs the second factor.
+    # Issue 13 #1: the steering administrator too.
     client.force_login(users[role])
     response = client.get(reverse("core:home"))
     if role == Role.FUNDER:
