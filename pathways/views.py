@@ -3,12 +3,13 @@
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import access as access_rules
 from accounts.roles import CLINICAL_ROLES, FOLLOW_ROLES, REFERRAL_ROLES, WRITER_ROLES
@@ -42,18 +43,18 @@ NEEDS = {
 }
 
 
-def follows(need="any"):
-    """View decorator, the one declaration of a follow-up page: signed in with a role of
-    NEEDS[need] (accounts.access.requires), then the person visible to the user
-    (Person.objects.visible_to) and the user's access to that person having the capability
-    `need` (people/visibility.py); else 404. The view receives (request, person, access);
-    each entry it shows is then read through its model's visible_entries(person, access),
-    the rule the timeline applies."""
+def follows(need="any", methods=None):
+    """View decorator, the one declaration of a follow-up page. In this order: signed in
+    (else the login page); asked with one of `methods` when given (else 405, the same for
+    every object); a role of NEEDS[need] held somewhere (accounts.access.requires); the
+    person visible to the user (Person.objects.visible_to); the user's access to that person
+    having the capability `need` (people/visibility.py). Else 404. The view receives
+    (request, person, access); each entry it shows is then read through its model's
+    visible_entries(person, access), the rule the timeline applies."""
 
     def decorate(view):
-        @access_rules.requires(roles=NEEDS[need])
         @wraps(view)
-        def wrapper(request, code, **kwargs):
+        def followed(request, code, **kwargs):
             person = get_object_or_404(
                 Person.objects.visible_to(request.user).select_related("organisation"), code=code
             )
@@ -62,7 +63,10 @@ def follows(need="any"):
                 raise Http404
             return view(request, person, access, **kwargs)
 
-        return wrapper
+        guarded = access_rules.requires(roles=NEEDS[need])(followed)
+        if methods is not None:
+            guarded = require_http_methods(list(methods))(guarded)
+        return login_required(guarded)
 
     return decorate
 
@@ -91,8 +95,7 @@ def person_timeline(request, person, access):
 
 
 @never_cache
-@follows("note_writer")
-@require_http_methods(["GET", "POST"])
+@follows("note_writer", methods=["GET", "POST"])
 def note_add(request, person, access):
     form = NoteForm(
         request.POST or None,
@@ -118,8 +121,7 @@ def note_add(request, person, access):
 
 
 @never_cache
-@follows()
-@require_http_methods(["GET", "POST"])
+@follows("any", methods=["GET", "POST"])
 def note_edit(request, person, access, pk):
     # A note above the viewer's levels does not exist for them.
     note = get_object_or_404(
@@ -167,8 +169,7 @@ def note_edit(request, person, access, pk):
     )
 
 
-@follows("clinical")
-@require_http_methods(["GET", "POST"])
+@follows("clinical", methods=["GET", "POST"])
 def assessment_add(request, person, access):
     form = AssessmentForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -190,8 +191,7 @@ def assessment_add(request, person, access):
     )
 
 
-@follows()
-@require_http_methods(["GET", "POST"])
+@follows("any", methods=["GET", "POST"])
 def goals(request, person, access, pk=None):
     visible = Goal.objects.visible_entries(person, access)
     goal = get_object_or_404(visible, pk=pk) if pk else None
@@ -228,8 +228,7 @@ def goals(request, person, access, pk=None):
     )
 
 
-@follows("writer")
-@require_POST
+@follows("writer", methods=["POST"])
 def goal_step(request, person, access, pk):
     goal = get_object_or_404(Goal.objects.visible_entries(person, access), pk=pk)
     form = GoalStepForm(request.POST)
@@ -246,8 +245,7 @@ def goal_step(request, person, access, pk):
     return redirect("pathways:goals", code=person.code)
 
 
-@follows("referrals")
-@require_http_methods(["GET", "POST"])
+@follows("referrals", methods=["GET", "POST"])
 def referral(request, person, access, pk=None):
     # A referral the viewer's timeline hides (to care, for an outreach worker) is a 404.
     visible = Referral.objects.visible_entries(person, access)
@@ -276,8 +274,7 @@ def referral(request, person, access, pk=None):
     return _page(request, "form.html", person, access, title="Orientation", form=form)
 
 
-@follows("writer")
-@require_http_methods(["GET", "POST"])
+@follows("writer", methods=["GET", "POST"])
 def exit_person(request, person, access):
     form = ExitForm(
         request.POST or None,
@@ -291,8 +288,7 @@ def exit_person(request, person, access):
     return _page(request, "form.html", person, access, title="Sortie du dispositif", form=form)
 
 
-@follows("writer")
-@require_http_methods(["GET", "POST"])
+@follows("writer", methods=["GET", "POST"])
 def shares(request, person, access):
     form = ShareForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
@@ -318,8 +314,7 @@ def shares(request, person, access):
     )
 
 
-@follows("writer")
-@require_POST
+@follows("writer", methods=["POST"])
 def share_revoke(request, person, access, pk):
     followup.revoke(
         request.actor, get_object_or_404(Share.objects.visible_entries(person, access), pk=pk)
@@ -329,8 +324,7 @@ def share_revoke(request, person, access, pk):
 
 
 @never_cache
-@follows("clinical")
-@require_http_methods(["GET", "POST"])
+@follows("clinical", methods=["GET", "POST"])
 def complex_case(request, person, access):
     form = CaseMeetingForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and "flag" in request.POST:
