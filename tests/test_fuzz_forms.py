@@ -198,6 +198,8 @@ class PageReader(HTMLParser):
                 "method": (a.get("method") or "get").lower(),
                 "fields": {},
                 "text": set(),  # the fields where a user types free text
+                "kinds": {},  # name -> input type ("textarea", "select", "number"…)
+                "maxlength": {},
             }
             self.forms.append(self.form)
             return
@@ -212,6 +214,10 @@ class PageReader(HTMLParser):
         name = a.get("name")
         if not name:
             return
+        kind = a.get("type") or ("text" if tag == "input" else tag)
+        self.form["kinds"].setdefault(name, kind.lower())
+        if (a.get("maxlength") or "").isdigit():
+            self.form["maxlength"][name] = int(a["maxlength"])
         if tag == "input":
             kind = (a.get("type") or "text").lower()
             if kind in ("submit", "button", "image", "reset", "file"):
@@ -290,6 +296,9 @@ def crawl(client, start="/", rollback=True):
             continue
         seen.add(key)
         response = ask(client, "get", url) if rollback else client.get(url)
+        if response.status_code == 302:  # a list of one goes straight to it
+            queue.append(response["Location"])
+            continue
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
