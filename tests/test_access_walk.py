@@ -7,8 +7,8 @@ a plan whose steering group holds its organisation…), asks every URL:
 
 - allowed: GET answers the declared status (200, a redirect, a download of the right type,
   405 for a button) and POST answers anything but 403/404/500;
-- not allowed: 404 (a button's GET may answer 405 if a missing object gets 405 too: then it
-  reveals nothing about any object);
+- not allowed: 404 (or 405, a method the URL never takes, if a missing object gets the same
+  405: then the answer reveals nothing about any object);
 - the same URL on an object of another organisation: 404 for everyone;
 - anonymous: sent to the login page except on the public pages; nobody ever gets a 500.
 
@@ -39,8 +39,6 @@ from tests.factories import (
     UserFactory,
     programme_world,
 )
-
-REFUSED = 404
 
 
 def all_url_patterns(patterns=None, namespace=""):
@@ -379,6 +377,17 @@ def _ask(client, method, url):
     return response
 
 
+def _shows_nothing_foreign(response, foreign):
+    """A page we reach names no person of another organisation, nor a file shared with it."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    content = response.content.decode()
+    for key in ("person", "shared_person"):
+        if foreign[key].code in content:
+            return f"names {foreign[key].code}, a person of another organisation"
+    return None
+
+
 def _expect_allowed_get(row, response):
     if response.status_code != row.get_status:
         return f"answers {row.get_status}"
@@ -400,27 +409,29 @@ def walk(client, who, world, relogin):
 
     for row in TABLE:
         own = url_for(row, world["own"])
+        mine = [world["own"]]
         get = _ask(client, "get", own)
-        allowed = who in row.get
         if who == ANONYMOUS and not row.public:
-            expected = _expect_login(get, row, client, [world["own"]])
-        elif row.post_only:
-            expected = _button_get(client, row, get, [world["own"]], allowed=who in row.post)
-        elif allowed:
+            expected = _expect_login(client, row, "get", get, mine)
+        elif row.post_only and who in row.post:
+            expected = None if get.status_code == 405 else "answers 405"
+        elif who in row.get:
             expected = _expect_allowed_get(row, get)
             if who == ANONYMOUS and row.anonymous_status is not None:
-                expected = None if get.status_code == row.anonymous_status else "answers 200"
+                ok = get.status_code == row.anonymous_status
+                expected = None if ok else f"answers {row.anonymous_status}"
+            expected = expected or _shows_nothing_foreign(get, world["foreign"])
         else:
-            expected = None if get.status_code == REFUSED else "refused with 404"
+            expected = _refused(client, row, "get", get, mine)
         check(row, "own", "get", get, expected)
 
         post = _ask(client, "post", own)
-        if who in row.post:
+        if who == ANONYMOUS and not row.public:
+            expected = _expect_login(client, row, "post", post, mine)
+        elif who in row.post:
             expected = None if post.status_code not in (403, 404, 500) else "handled"
-        elif who == ANONYMOUS:
-            expected = _expect_login(post)
         else:
-            expected = None if post.status_code == REFUSED else "refused with 404"
+            expected = _refused(client, row, "post", post, mine)
         check(row, "own", "post", post, expected)
         if row.name == "accounts:logout":
             relogin()
@@ -428,7 +439,7 @@ def walk(client, who, world, relogin):
         if not row.obj:
             continue
         # Another organisation's object, alone or behind our own person, organisation or
-        # plan action in the URL: 404 for everyone.
+        # plan action in the URL: refused for everyone.
         others = {
             "other organisation": [world["foreign"]],
             "their object under our parent": [world["foreign"], world["own"]],
@@ -437,44 +448,35 @@ def walk(client, who, world, relogin):
             url = url_for(row, *sides)
             if url == own:
                 continue
-            other_get = _ask(client, "get", url)
-            if who == ANONYMOUS and not row.public:
-                expected = _expect_login(other_get, row, client, sides)
-            elif row.post_only:
-                expected = _button_get(client, row, other_get, sides, allowed=False)
-            else:
-                expected = None if other_get.status_code == REFUSED else "refused with 404"
-            check(row, where, "get", other_get, expected)
-            other_post = _ask(client, "post", url)
-            if who == ANONYMOUS and not row.public:
-                expected = _expect_login(other_post)
-            else:
-                expected = None if other_post.status_code == REFUSED else "refused with 404"
-            check(row, where, "post", other_post, expected)
+            for method in ("get", "post"):
+                response = _ask(client, method, url)
+                if who == ANONYMOUS and not row.public:
+                    expected = _expect_login(client, row, method, response, sides)
+                else:
+                    expected = _refused(client, row, method, response, sides)
+                check(row, where, method, response, expected)
     return failures
 
 
-def _button_get(client, row, response, sides, *, allowed):
-    """A GET on a button: 405 for who may press it; for anyone else, or on an object out of
-    their reach, 404, or 405 only if a missing object gets 405 too (then it reveals none)."""
-    if allowed:
-        return None if response.status_code == 405 else "answers 405"
+def _refused(client, row, method, response, sides):
+    """404; or 405 (a method the URL never takes) if a missing object gets 405 too: then
+    the answer tells nothing about any object."""
     if response.status_code == 404:
         return None
     if response.status_code != 405:
-        return "answers 404 or 405"
-    if row.obj and _ask(client, "get", url_for(row, *sides, missing=True)).status_code != 405:
-        return "answers 405 only if a missing object does too (else 404)"
+        return "refused with 404"
+    if row.obj and _ask(client, method, url_for(row, *sides, missing=True)).status_code != 405:
+        return "refused with 404 (405 here, 404 for a missing object)"
     return None
 
 
-def _expect_login(response, row=None, client=None, sides=None):
-    """Sent to the login page; a button's GET may answer 405 instead, if for every object."""
+def _expect_login(client, row, method, response, sides):
+    """Sent to the login page (or the same 405 as for any object: see _refused)."""
     login = reverse("accounts:login")
     if response.status_code == 302 and response["Location"].startswith(login):
         return None
-    if row is not None and row.post_only and response.status_code == 405:
-        return _button_get(client, row, response, sides, allowed=False)
+    if response.status_code == 405 and _refused(client, row, method, response, sides) is None:
+        return None
     return "sent to the login page"
 
 
