@@ -103,12 +103,14 @@ class TeamChoiceField(forms.ModelChoiceField):
 
 
 class ShareForm(SentierForm):
-    organisation = forms.ModelChoiceField(label="Structure partenaire", queryset=None)
+    organisation = forms.ModelChoiceField(
+        label="Structure partenaire", queryset=Organisation.objects.none()
+    )
     team = TeamChoiceField(
         label="Équipe destinataire",
         help_text="Obligatoire si la structure partenaire cloisonne ses dossiers par équipe : "
         "seuls les membres de cette équipe verront le dossier.",
-        queryset=None,
+        queryset=Team.objects.none(),
         required=False,
     )
 

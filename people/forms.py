@@ -12,7 +12,7 @@ from people import nir as nir_rules
 from people import visibility
 from people.models import Identity, Person, RightToWork, Status
 
-MONTHS = [
+MONTHS: list[tuple[object, str]] = [
     (1, "janvier"),
     (2, "février"),
     (3, "mars"),
@@ -72,7 +72,7 @@ class PersonForm(SentierModelForm):
             "housed_since": DateInput(),
             "permit_valid_until": DateInput(),
             "consent_date": DateInput(),
-            "birth_month": forms.Select(choices=[("", "—")] + MONTHS),
+            "birth_month": forms.Select(choices=[("", "—"), *MONTHS]),
         }
 
     def __init__(self, *args, organisations, user, **kwargs):
@@ -82,6 +82,15 @@ class PersonForm(SentierModelForm):
             pk__in=[org.pk for org in organisations]
         )
         self.fields["organisation"].empty_label = None
+        self.fields["consent_share_partners"].help_text = (
+            "Décocher retire aussitôt tous les partages en cours ; cocher à nouveau ne les "
+            "rétablit pas : il faudra partager de nouveau."
+        )
+        self.fields[
+            "consent_share_health"
+        ].help_text = (
+            "Vaut pour les partages faits ensuite ; décocher retire la santé des partages en cours."
+        )
         self.fields["consent_date"].required = True
         self.fields["consent_date"].error_messages["required"] = (
             "Le suivi commence par le consentement de la personne : indiquez sa date."

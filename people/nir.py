@@ -36,6 +36,10 @@ def validate_nir(value: str, birth_date: date | None = None) -> str:
         )
     month = int(body[3:5])
     known_month = birth_date is not None and 1 <= month <= 12
-    if known_month and (body[1:3] != f"{birth_date:%y}" or month != birth_date.month):
+    if (
+        birth_date is not None
+        and known_month
+        and (body[1:3] != f"{birth_date:%y}" or month != birth_date.month)
+    ):
         raise ValidationError("Le NIR ne correspond pas à la date de naissance (année et mois).")
     return nir
