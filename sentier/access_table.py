@@ -304,8 +304,27 @@ TABLE: tuple[Row, ...] = (
         variant="comité d'un plan",
     ),
     button("reporting:decision_add", COMMITTEE_MANAGER_ROLES, obj="meeting"),
+    button(
+        "reporting:decision_add",
+        PLAN_ADMIN_ROLES,
+        obj="plan_meeting",
+        variant="comité d'un plan",
+    ),
     button("reporting:generate", COMMITTEE_MANAGER_ROLES, obj="meeting"),
+    button(
+        "reporting:generate",
+        NOBODY,
+        obj="plan_meeting",
+        variant="comité d'un plan",
+        note="Le rapport figé est celui d'un programme.",
+    ),
     button("reporting:decision_status", COMMITTEE_MANAGER_ROLES, obj="decision"),
+    button(
+        "reporting:decision_status",
+        PLAN_ADMIN_ROLES,
+        obj="plan_decision",
+        variant="décision d'un comité de plan",
+    ),
     page(
         "reporting:report",
         COMMITTEE_ROLES,

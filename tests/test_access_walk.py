@@ -198,6 +198,13 @@ def _shared_with(org, author):
     }
 
 
+def _decision_model():
+    """A committee's follow-up decision (named ActionItem before issue 12 renamed it)."""
+    from reporting import models
+
+    return getattr(models, "Decision", None) or models.ActionItem
+
+
 def _reporting(programme, author):
     from reporting import models
     from reporting.models import Meeting, Report
@@ -260,6 +267,9 @@ def _plan(org, funder_org, elsewhere):
         return action, step
 
     ours, step = action(1, org)
+    plan_meeting = Meeting.objects.create(
+        organisation=org, plan=plan, kind="operational", date=date(year, 3, 1)
+    )
     _theirs, piloted_step = action(2, elsewhere)
     return {
         "plan": plan,
@@ -270,8 +280,9 @@ def _plan(org, funder_org, elsewhere):
         ),
         "plan_indicator": Indicator.objects.create(action=ours, name="Indicateur"),
         "piloted_step": piloted_step,
-        "plan_meeting": Meeting.objects.create(
-            organisation=org, plan=plan, kind="operational", date=date(year, 3, 1)
+        "plan_meeting": plan_meeting,
+        "plan_decision": _decision_model().objects.create(
+            meeting=plan_meeting, text="Relancer", owner="X", due_date=plan_meeting.date
         ),
     }
 
