@@ -46,12 +46,12 @@ def roles_with(perm: str) -> frozenset[str]:
 
 
 # Who reads health notes: the roles whose follow-up levels include health.
-HEALTH_NOTE_READERS = frozenset(
+HEALTH_NOTE_READERS: frozenset[str] = frozenset(
     role for role, levels in FOLLOW_LEVELS.items() if LEVEL_HEALTH in levels
 )
 # Who reads other health information of a file (health goals, referrals to care): the
 # structured follow-up (coordination, social and health staff) and the health note readers.
-HEALTH_READERS = frozenset(CLINICAL_ROLES) | HEALTH_NOTE_READERS
+HEALTH_READERS: frozenset[str] = frozenset(CLINICAL_ROLES) | HEALTH_NOTE_READERS
 # Who reads the plan: every member of an organisation of its steering group or of its funders.
 PLAN_READERS = SIGNED_IN
 COMMITTEE_ROLES = frozenset(COMMITTEE_MANAGER_ROLES | COMMITTEE_READER_ROLES)
@@ -228,7 +228,7 @@ TABLE: tuple[Row, ...] = (
     # Issue 13 #4: the detail view hides what the timeline hides (outreach: 404).
     page(
         "pathways:referral_edit",
-        REFERRAL_ROLES & HEALTH_READERS,
+        HEALTH_READERS & REFERRAL_ROLES,
         obj="health_referral",
         variant="orientation santé (CSAPA, sevrage, postcure)",
     ),
