@@ -16,6 +16,7 @@ from accounts.roles import CLINICAL_ROLES, FOLLOW_ROLES, REFERRAL_ROLES, WRITER_
 from audit.models import Action
 from audit.services import record
 from core.concurrency import STALE_MESSAGE, StaleEdit
+from core.models import UNREADABLE
 from pathways import timeline, visibility
 from pathways.forms import (
     AssessmentForm,
@@ -129,9 +130,14 @@ def note_edit(request, person, access, pk):
     )
     if request.method == "POST" and not access.own:
         raise Http404  # partners read shared notes, they never write them
-    initial = {"date": note.date, "level": note.level, "text": note.text, "version": note.version}
+    sealed = note.unseal_or_none(request.actor)  # an unreadable note shows as such
+    text = sealed["text"] if sealed is not None else UNREADABLE
+    initial = {"date": note.date, "level": note.level, "version": note.version}
+    initial["text"] = text if sealed is not None else ""
     form = NoteForm(request.POST or None, levels=access.levels, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and sealed is None:
+        messages.error(request, "Cette note est illisible : elle ne peut pas être modifiée.")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             note_service.edit(
@@ -154,7 +160,10 @@ def note_edit(request, person, access, pk):
             messages.success(request, "Note modifiée ; la version précédente est conservée.")
             return redirect("pathways:timeline", code=person.code)
     # An earlier version written at a level the viewer lacks stays sealed for them.
-    versions = [(v, v.unseal()["text"]) for v in NoteVersion.visible_versions(note, access)]
+    versions = [
+        (v, (v.unseal_or_none(request.actor) or {"text": UNREADABLE})["text"])
+        for v in NoteVersion.visible_versions(note, access)
+    ]
     record(request.actor, Action.VIEW, note, organisation=note.organisation, label=person.code)
     return _page(
         request,
@@ -164,8 +173,9 @@ def note_edit(request, person, access, pk):
         title="Note",
         form=form,
         note=note,
+        text=text,
         versions=versions,
-        can_edit=access.own and note.level in access.levels,
+        can_edit=access.own and note.level in access.levels and sealed is not None,
     )
 
 
@@ -350,7 +360,11 @@ def complex_case(request, person, access):
         )
         messages.success(request, "Réunion enregistrée.")
         return redirect("pathways:complex", code=person.code)
-    meetings = [(m, m.unseal()) for m in CaseMeeting.objects.visible_entries(person, access)]
+    unreadable = {"participants": UNREADABLE, "decisions": ""}
+    meetings = [
+        (m, m.unseal_or_none(request.actor) or unreadable)
+        for m in CaseMeeting.objects.visible_entries(person, access)
+    ]
     return _page(
         request,
         "complex.html",
