@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Organisation
-from accounts.roles import ROLE_PERMS
+from accounts.roles import ROLE_PERMS, SECOND_FACTOR_ROLES
 
 
 def memberships(user) -> list[Membership]:
@@ -124,3 +124,8 @@ def requires(*, perm: str | None = None, roles: Iterable[str] | None = None) -> 
         return wrapper
 
     return decorate
+
+
+def needs_second_factor(user) -> bool:
+    """Every role but the funder's must pass TOTP before anything else (accounts/roles.py)."""
+    return bool(user.is_superuser) or holds(user, roles=SECOND_FACTOR_ROLES)

@@ -1,6 +1,8 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts import access
+
 # Pages a signed-in user may reach before passing the second factor.
 OPEN_PATHS = ("accounts:otp_setup", "accounts:otp_verify", "accounts:logout")
 
@@ -17,7 +19,7 @@ class SecondFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not user.is_verified()
-            and user.needs_second_factor()
+            and access.needs_second_factor(user)
             and not request.path.startswith("/static/")
         ):
             if self._open is None:

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from accounts.roles import SECOND_FACTOR_ROLES, Role
+from accounts.roles import Role
 
 
 class OrganisationKind(models.TextChoices):
@@ -97,11 +97,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def active_memberships(self):
         return self.memberships.filter(is_active=True).select_related("organisation")
-
-    def needs_second_factor(self) -> bool:
-        from accounts import access  # access imports this module
-
-        return self.is_superuser or access.holds(self, roles=SECOND_FACTOR_ROLES)
 
 
 class Membership(models.Model):

@@ -11,7 +11,7 @@ def navigation(request):
         return {}
     return {
         "can": {perm.name.lower(): access.holds(user, perm=perm) for perm in Perm},
-        "nav_ready": user.is_verified() or not user.needs_second_factor(),
+        "nav_ready": user.is_verified() or not access.needs_second_factor(user),
         "plan_reader": _reads_a_plan(user),
     }
 
