@@ -30,6 +30,8 @@ USERS = [
     ("sante@demo.sentier.test", "Dominique Santé", CARRIER, Role.HEALTH),
     ("paie@demo.sentier.test", "Paule Paie", CARRIER, Role.PAYROLL),
     ("maraude@demo.sentier.test", "Max Maraude", "CAARUD Canal (fictif)", Role.OUTREACH),
+    # The CAARUD operates the plan's outreach actions: its coordinator updates their steps.
+    ("caarud@demo.sentier.test", "Claude Canal", "CAARUD Canal (fictif)", Role.COORDINATOR),
     (
         "financeur@demo.sentier.test",
         "Frédérique Financeur",
@@ -91,7 +93,8 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
     for email, full_name, org_name, role in USERS:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
         Membership.objects.create(user=user, organisation=orgs[org_name], role=role)
-        users[role] = user
+        users.setdefault(role, user)  # by role: the carrier's account comes first
+        users[email] = user
     carrier = orgs[CARRIER]
     today = date.today()
     created = []

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         for email, role, org in demo.demo_logins():
             self.stdout.write(f"  {email:<34} {role} — {org}")
         self.stdout.write(
-            "\nÀ la première connexion, chaque rôle (sauf financeur et pilotage) active un"
+            "\nÀ la première connexion, chaque rôle (sauf le financeur) active un"
             "\nsecond facteur : scannez le QR code avec une application TOTP, ou, pour la démo,"
             "\nobtenez le code dans un autre terminal avec :"
             "\n  make otp EMAIL=social@demo.sentier.test\n"
