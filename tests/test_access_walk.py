@@ -9,7 +9,8 @@ a plan whose steering group holds its organisation…), asks every URL:
   405 for a button) and POST answers anything but 403/404/500;
 - not allowed: 404 (or 405, a method the URL never takes, if a missing object gets the same
   405: then the answer reveals nothing about any object);
-- the same URL on an object of another organisation: 404 for everyone;
+- the same URL on an object of another organisation, alone or behind our own person,
+  organisation or plan action in the URL: refused for everyone;
 - anonymous: sent to the login page except on the public pages; nobody ever gets a 500.
 
 Every request runs in a savepoint rolled back afterwards, so the order of the walk does not
