@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -47,6 +48,12 @@ def _has(field, validator_class) -> bool:
 class BoundedKeysMixin:
     """A choice among database rows whose key is an integer: a key no column can hold
     (9999999999999999999999) is an invalid choice, not an OverflowError from the database."""
+
+    # Given by the ModelChoiceField it is mixed into.
+    queryset: Any
+    to_field_name: str | None
+    empty_values: list[Any]
+    error_messages: dict[str, Any]
 
     def _key_out_of_range(self, value) -> bool:
         model = self.queryset.model
