@@ -417,6 +417,7 @@ objet d'une autre structure.
 
 ## Comment lire
 
+- Dans chaque case : GET / POST (pour un bouton : POST seul).
 - **✓** : le rôle obtient la page (GET) ou son enregistrement est traité (POST : formulaire
   renvoyé avec ses erreurs, ou redirection après succès). **—** : la réponse est **404**.
   **conn.** : renvoi vers la page de connexion (colonne « Anonyme »).
@@ -494,5 +495,4 @@ def render_markdown() -> str:
                 remark = row.note
             lines.append(f"| {what} | " + " | ".join(cells) + f" | {remark.strip()} |")
         lines.append("")
-    lines.append("Dans chaque case : GET / POST.")
     return "\n".join(lines) + "\n"
