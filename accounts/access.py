@@ -83,7 +83,10 @@ def require_organisations(user, *, perm: str | None = None, roles=None) -> Query
 
 def home_organisation(user, *, perm: str | None = None, roles=None) -> Organisation:
     """Where new objects go: the first organisation where the permission is held; else 404."""
-    return require_organisations(user, perm=perm, roles=roles).order_by("pk").first()
+    organisation = require_organisations(user, perm=perm, roles=roles).order_by("pk").first()
+    if organisation is None:  # the membership was removed meanwhile
+        raise Http404
+    return organisation
 
 
 def get_scoped(

@@ -270,7 +270,7 @@ class ReversalForm(SentierForm):
 
 class ContractForm(SentierForm):
     person = forms.CharField(label="Code de la personne", max_length=10)
-    session = forms.ModelChoiceField(
+    session: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Séance", required=False, queryset=None, empty_label="— (contrat sur une période)"
     )
     period_start = forms.DateField(label="Début de la période", required=False, widget=DateInput())

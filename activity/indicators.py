@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -30,8 +31,8 @@ class MonthLine:
     enrolled: int
     reached_minimum: int
     prestations: int
-    hours: object
-    pay: object
+    hours: Decimal
+    pay: Decimal
 
     @property
     def coverage(self) -> int | None:

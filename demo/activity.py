@@ -187,7 +187,7 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
         )
     Payment.objects.bulk_create(payments)
     for month in range(1, today.month + 1):
-        session = AwarenessSession.objects.create(
+        awareness = AwarenessSession.objects.create(
             programme=programme,
             date=date(today.year, month, 15),
             theme=rng.choice(["Reprendre un rythme", "Droits et démarches", "Sécurité au travail"]),
@@ -195,13 +195,13 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
             created_by=coordinator,
         )
         for e in rng.sample(enrolments, 5):
-            AwarenessAttendance.objects.create(session=session, person=e.person)
-    for kind in AlternativeKind.objects.filter(organisation=None):
+            AwarenessAttendance.objects.create(session=awareness, person=e.person)
+    for alternative in AlternativeKind.objects.filter(organisation=None):
         activity = AlternativeActivity.objects.create(
             programme=programme,
-            kind=kind,
+            kind=alternative,
             date=today - timedelta(days=rng.randint(5, 60)),
-            description=f"{kind.name} — sortie collective",
+            description=f"{alternative.name} — sortie collective",
             created_by=coordinator,
         )
         activity.participants.set([e.person for e in rng.sample(enrolments, 4)])

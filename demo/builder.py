@@ -89,7 +89,7 @@ def load(seed: int = 2026, persons: int = 60) -> bool:
         orgs[name] = Organisation.objects.create(name=name, kind=kind)
         for team_name in team_names:
             teams[team_name] = Team.objects.create(organisation=orgs[name], name=team_name)
-    users = {}
+    users: dict[str, User] = {}
     for email, full_name, org_name, role in USERS:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
         Membership.objects.create(user=user, organisation=orgs[org_name], role=role)

@@ -28,7 +28,7 @@ def load(orgs: dict, users: dict):
             raised_on=date(2019, 10, 1),
         )
     maraudes = plan.axes.get(number=1).objectives.get(number="1.1").actions.get(number=1)
-    first = maraudes.indicators.first()
+    first = maraudes.indicators.order_by("pk")[0]
     for year, value in ((2019, 1450), (2020, 1820), (2021, 2110)):
         IndicatorValue.objects.create(
             indicator=first,

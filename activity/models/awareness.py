@@ -11,7 +11,7 @@ class AwarenessSession(models.Model):
     date = models.DateField("date")
     theme = models.CharField("thème", max_length=200)
     facilitator = models.CharField("animé par", max_length=150)
-    attendees = models.ManyToManyField(
+    attendees: models.ManyToManyField = models.ManyToManyField(
         "people.Person", through="AwarenessAttendance", related_name="awareness_sessions"
     )
     created_by = models.ForeignKey(

@@ -60,7 +60,7 @@ class Programme(models.Model):
 
     def months(self) -> list[date]:
         """First day of every month the programme covers."""
-        result = []
+        result: list[date] = []
         while (current := month_start(self.start_date, len(result))) <= self.end_date:
             result.append(current)
         return result
