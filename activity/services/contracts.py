@@ -61,6 +61,12 @@ def render_pdf(actor: Actor, contract: Contract) -> bytes:
             "L'identité civile de cette personne n'est pas saisie : impossible de remplir le "
             "contrat. Saisissez-la d'abord."
         )
+    payload = identity.unseal_or_none(actor)
+    if payload is None:
+        raise ValidationError(
+            "L'identité civile de cette personne est illisible (clé de chiffrement) : "
+            "l'administrateur·rice en est averti·e par le journal. Saisissez-la à nouveau."
+        )
     try:
         from weasyprint import HTML
     except OSError as exc:  # system libraries (Pango) missing
@@ -70,7 +76,7 @@ def render_pdf(actor: Actor, contract: Contract) -> bytes:
         ) from exc
     html = render_to_string(
         "activity/contract_pdf.html",
-        {"contract": contract, "identity": identity.unseal(), "today": timezone.localdate()},
+        {"contract": contract, "identity": payload, "today": timezone.localdate()},
     )
     record(actor, Action.IDENTITY_VIEW, contract.person, purpose="contract", contract=contract.pk)
     record(actor, Action.EXPORT, contract, label=contract.person.code, format="pdf")

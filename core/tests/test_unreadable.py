@@ -93,3 +93,24 @@ def test_readable_records_raise_no_alert(login, person, users):
     page = login("social_worker").get(reverse("pathways:timeline", args=[person.code]))
     assert page.status_code == 200 and "Contenu illisible" not in page.content.decode()
     assert not AuditEvent.objects.filter(action=Action.UNREADABLE).exists()
+
+
+def test_contract_and_payroll_export_with_an_unreadable_identity(login, world, person, users):
+    """The contract PDF says why it cannot be filled; the payroll export still goes out with
+    that line marked, and the journal holds the alert."""
+    identity = Identity(person=person, updated_by=users["payroll"])
+    identity.seal({"last_name": "ZORGLUB", "first_name": "Hortense"})
+    identity.save()
+    damage(identity)
+    client = login("payroll")
+    pdf = client.get(reverse("activity:contract_pdf", args=[world["contract"].pk]), follow=True)
+    assert pdf.status_code == 200 and "illisible" in pdf.content.decode()
+    participation = world["participation"]
+    participation.status, participation.hours, participation.pay_due = "present", 3, 30
+    participation.save()
+    month = participation.session.date.strftime("%Y-%m")
+    export = client.get(reverse("activity:payroll_export"), {"month": month, "format": "csv"})
+    text = export.content.decode("utf-8-sig")
+    assert export.status_code == 200 and f"{person.code};IDENTITÉ ILLISIBLE" in text
+    assert "ZORGLUB" not in text
+    assert AuditEvent.objects.filter(action=Action.UNREADABLE, object_label=person.code).exists()
