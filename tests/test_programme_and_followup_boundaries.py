@@ -1,4 +1,5 @@
-"""Regression tests for the second review (programme and pathways)."""
+"""Boundaries of the programme and the follow-up: team-restricted payroll, partners' staff,
+cancelled sessions, far dates, reversals, clinical entries and alerts."""
 
 import uuid
 from datetime import timedelta

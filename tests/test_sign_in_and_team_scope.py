@@ -1,4 +1,5 @@
-"""Regression tests for weaknesses found in review: each one failed before its fix."""
+"""Sign-in and account safety (takeover, redirects, proxy address), team scope and the
+identity page: each test failed before its fix."""
 
 import pytest
 from django.test import RequestFactory, override_settings
