@@ -56,14 +56,6 @@ def holds_in(user, organisation_id: int | None, *, perm: str | None = None, role
     )
 
 
-def role_in(user, organisation_id: int | None) -> str | None:
-    """The user's role in that organisation (one role per user and organisation)."""
-    for m in memberships(user):
-        if m.organisation_id == organisation_id:
-            return m.role
-    return None
-
-
 def org_ids(user, *, perm: str | None = None, roles: Iterable[str] | None = None) -> list[int]:
     """Ids of the organisations where the user holds the permission (or one of the roles)."""
     return [m.organisation_id for m in memberships(user) if _grants(m, perm, roles)]

@@ -44,10 +44,6 @@ access_tokens = AccessTokenGenerator()
 TWO_ADMIN_RESET_ROLES = frozenset({Role.HEALTH})
 
 
-def admin_organisations(user):
-    return access.organisations(user, perm=Perm.MANAGE_ORG)
-
-
 def activation_path(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("accounts:activate", args=[uid, access_tokens.make_token(user)])
