@@ -5,7 +5,7 @@ import heapq
 from itertools import islice
 
 from django.db.models import Exists, OuterRef
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 
 from accounts import access
 from accounts.models import Membership
@@ -17,10 +17,13 @@ def journal_for(user) -> "Journal":
     """Events an organisation administrator may read: those of their organisations, and the
     sign-in events (which belong to no organisation) of their members' accounts."""
     orgs = access.org_ids(user, perm=Perm.AUDIT_VIEW)
-    members = Membership.objects.filter(organisation__in=orgs)
-    # Sign-in events count only from the day the account joined one of the admin's
-    # organisations: adding an e-mail must not reveal that account's earlier history.
-    since = members.filter(created_at__lte=OuterRef("at"))
+    # Sign-ins are read for current members only: an invitation not (yet) accepted or a
+    # member who left (deactivated here, maybe active elsewhere) shows none; and only from
+    # the day the account joined, so adding an e-mail reveals none of its earlier history.
+    members = Membership.objects.filter(
+        organisation__in=orgs, is_active=True, invitation_pending=False
+    ).alias(joined=Coalesce("joined_at", "created_at"))
+    since = members.filter(joined__lte=OuterRef("at"))
     accounts = set(members.values_list("user_id", "user__email"))
     member_ids = [user_id for user_id, _ in accounts]
     emails = [email.upper() for _, email in accounts]

@@ -113,6 +113,9 @@ class Membership(models.Model):
     # accepts it after signing in. Only the owner clears this flag.
     invitation_pending = models.BooleanField("invitation en attente", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the owner accepted the invitation (empty for memberships made directly): the
+    # organisation's journal shows the account's sign-ins from then on, not before.
+    joined_at = models.DateTimeField("a rejoint la structure le", null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name", "user__full_name"]

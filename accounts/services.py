@@ -125,7 +125,8 @@ def answer_invitation(actor: Actor, membership: Membership, *, accept: bool) -> 
     organisation = membership.organisation
     if accept:
         membership.is_active, membership.invitation_pending = True, False
-        membership.save(update_fields=["is_active", "invitation_pending"])
+        membership.joined_at = timezone.now()
+        membership.save(update_fields=["is_active", "invitation_pending", "joined_at"])
         record(
             actor,
             Action.UPDATE,

@@ -107,3 +107,39 @@ def test_journal_names_objects_by_identifiers_never_by_typed_text(carrier, perso
     # The system's own identifiers are kept: a person code, a payroll month.
     assert record(Actor(), Action.VIEW, person).object_label == person.code
     assert record(Actor(), Action.EXPORT, label="paie 2026-01").object_label == "paie 2026-01"
+
+
+def _sign_in_seen_by_admin(admin, account):
+    from accounts.journal import journal_for
+    from audit.services import record
+    from core.actor import Actor
+
+    event = record(Actor(user=account), Action.LOGIN)
+    return any(e.pk == event.pk for e in journal_for(admin))
+
+
+def test_sign_ins_are_read_for_current_members_only(carrier, users):
+    """An invitation not accepted, or a member who left, shows no sign-in to the admin; a
+    current member's do (the twin)."""
+    from django.utils import timezone
+
+    admin = users["org_admin"]
+    elsewhere = OrganisationFactory()
+    invited = UserFactory(email="invite@test.sentier")
+    Membership.objects.create(user=invited, organisation=elsewhere, role=Role.SOCIAL_WORKER)
+    invitation = Membership.objects.create(
+        user=invited,
+        organisation=carrier,
+        role=Role.HEALTH,
+        is_active=False,
+        invitation_pending=True,
+    )
+    assert not _sign_in_seen_by_admin(admin, invited)
+    invitation.is_active, invitation.invitation_pending = True, False
+    invitation.joined_at = timezone.now()
+    invitation.save()
+    assert _sign_in_seen_by_admin(admin, invited)
+    invitation.is_active = False
+    invitation.save()
+    assert not _sign_in_seen_by_admin(admin, invited)
+    assert _sign_in_seen_by_admin(admin, users["social_worker"])
