@@ -127,23 +127,16 @@ def answer_invitation(actor: Actor, membership: Membership, *, accept: bool) -> 
         membership.is_active, membership.invitation_pending = True, False
         membership.joined_at = timezone.now()
         membership.save(update_fields=["is_active", "invitation_pending", "joined_at"])
-        record(
-            actor,
-            Action.UPDATE,
-            membership,
-            organisation=organisation,
-            label=membership.user.email,
-            step="invitation_accepted",
-        )
-    else:
-        record(
-            actor,
-            Action.UPDATE,
-            membership,
-            organisation=organisation,
-            label=membership.user.email,
-            step="invitation_declined",
-        )
+    step = "invitation_accepted" if accept else "invitation_declined"
+    record(
+        actor,
+        Action.UPDATE,
+        membership,
+        organisation=organisation,
+        label=membership.user.email,
+        step=step,
+    )
+    if not accept:
         membership.teams.clear()
         membership.delete()
     access.forget(membership.user)

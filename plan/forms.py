@@ -7,6 +7,12 @@ from core.forms import DateInput, SentierForm, SentierModelForm
 from plan.models import Action, FundingCommitment, Indicator, Plan, Step
 
 
+def _years_in_order(form, data) -> None:
+    """A plan's last year cannot precede its first (plan settings and the next plan's copy)."""
+    if data.get("start_year") and data.get("end_year") and data["end_year"] < data["start_year"]:
+        form.add_error("end_year", "La dernière année précède la première.")
+
+
 class PlanForm(SentierModelForm):
     start_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
     end_year = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
@@ -21,12 +27,7 @@ class PlanForm(SentierModelForm):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("start_year")
-            and data.get("end_year")
-            and data["end_year"] < data["start_year"]
-        ):
-            self.add_error("end_year", "La dernière année précède la première.")
+        _years_in_order(self, data)
         return data
 
 
@@ -122,12 +123,7 @@ class CopyForm(SentierForm):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("start_year")
-            and data.get("end_year")
-            and data["end_year"] < data["start_year"]
-        ):
-            self.add_error("end_year", "La dernière année précède la première.")
+        _years_in_order(self, data)
         if data.get("name") and Plan.objects.filter(name=data["name"]).exists():
             self.add_error("name", "Un plan porte déjà ce nom.")
         return data
