@@ -18,6 +18,12 @@ from tests.factories import (
 pytest_plugins = ["audit.tests.journal_flush"]
 
 
+def pytest_collection_modifyitems(items):
+    """The site-wide crawls run first, so that under xdist the other tests fill in around them
+    instead of one worker finishing a minute-long crawl alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("crawl") is None)
+
+
 def verified_client(client, user):
     """Log the user in as if they had passed TOTP."""
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)

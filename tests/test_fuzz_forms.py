@@ -347,6 +347,7 @@ def _defaults(fields):
     return {name: value for name, value in fields.items() if value is not None}
 
 
+@pytest.mark.crawl
 @pytest.mark.django_db
 def test_every_form_field_takes_extreme_numbers_without_a_500(client, users, site_world):
     client.raise_request_exception = False

@@ -98,6 +98,7 @@ def test_a_message_with_markup_renders_as_text(client, users, carrier):
     assert raw_markup(html) == [] and ESCAPED[0] in html
 
 
+@pytest.mark.crawl
 @pytest.mark.django_db
 @pytest.mark.usefixtures("site_world")
 def test_markup_typed_in_every_free_text_field_is_shown_escaped(client, users):
