@@ -118,7 +118,13 @@ class MembershipForm(SentierModelForm):
         ].help_text = (
             "Les équipes dont la personne voit les dossiers, si la structure cloisonne par équipe."
         )
-        if "is_active" in self.fields and self.instance.invitation_pending:
+        if "is_active" in self.fields and self.instance.approval_pending:
+            self.fields["is_active"].disabled = True
+            self.fields["is_active"].help_text = (
+                "Approbation en attente : un·e deuxième administrateur·rice de la structure "
+                "doit approuver ce rôle."
+            )
+        elif "is_active" in self.fields and self.instance.invitation_pending:
             self.fields["is_active"].disabled = True
             self.fields[
                 "is_active"

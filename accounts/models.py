@@ -115,6 +115,14 @@ class Membership(models.Model):
         "invitation en attente", default=False, db_default=False
     )  # db_default: the benchmark bulk-loads memberships without it
     created_at = models.DateTimeField(auto_now_add=True)
+    # A role of TWO_ADMIN_ROLES given by one administrator waits for a second one: no e-mail
+    # goes out and the role stays inactive until then (accounts.services.approve_grant).
+    approval_pending = models.BooleanField(
+        "approbation en attente", default=False, db_default=False
+    )
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # When the owner accepted the invitation (empty for memberships made directly): the
     # organisation's journal shows the account's sign-ins from then on, not before.
     joined_at = models.DateTimeField("a rejoint la structure le", null=True, blank=True)

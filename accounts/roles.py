@@ -72,6 +72,10 @@ def roles_with(perm: str) -> list[str]:
     return [role for role, perms in ROLE_PERMS.items() if perm in perms]
 
 
+# Roles that read health notes: giving one, or resetting the access of whoever holds one,
+# takes two administrators of the organisation (or, for a reset, the person themselves).
+TWO_ADMIN_ROLES = frozenset({R.HEALTH})
+
 # --- A person's follow-up (pathways): levels of notes each role reads in its own
 # organisation. Team: everyone who follows; social: social workers and coordination;
 # health: health professionals only, not even the organisation's administrator.

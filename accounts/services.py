@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import access
 from accounts.models import AccessReset, Membership, Organisation, User
-from accounts.roles import Perm, Role
+from accounts.roles import TWO_ADMIN_ROLES, Perm
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
@@ -41,7 +41,7 @@ access_tokens = AccessTokenGenerator()
 
 # Roles whose access a single administrator cannot reset: a second administrator of the
 # same organisation approves, or the person uses "mot de passe oublié" themselves.
-TWO_ADMIN_RESET_ROLES = frozenset({Role.HEALTH})
+TWO_ADMIN_RESET_ROLES = TWO_ADMIN_ROLES
 
 
 def activation_path(user: User) -> str:
@@ -85,8 +85,15 @@ def add_member(
         if existing is None
         else existing
     )
+    held = role in TWO_ADMIN_ROLES
     membership = Membership.objects.create(
-        user=user, organisation=organisation, role=role, is_active=False, invitation_pending=True
+        user=user,
+        organisation=organisation,
+        role=role,
+        is_active=False,
+        invitation_pending=True,
+        approval_pending=held,
+        granted_by=actor.user,
     )
     membership.teams.set(teams)
     record(
@@ -96,24 +103,77 @@ def add_member(
         organisation=organisation,
         label=user.email,
         role=role,
-        step="invitation_sent",
+        step="grant_requested" if held else "invitation_sent",
         new_account=created,
     )
+    if not held:
+        _send_invitation(membership, base_url=base_url)
+    return membership
+
+
+def _send_invitation(membership: Membership, *, base_url: str) -> None:
+    """An account without a password yet gets an activation link; any other an invitation."""
+    user = membership.user
     context = {
-        "organisation": organisation,
+        "organisation": membership.organisation,
         "role": membership.get_role_display(),
         "invitations_url": base_url + reverse("accounts:invitations"),
     }
-    if created:
+    if not user.has_usable_password():
         _send(user, "activation", {**context, "link": base_url + activation_path(user)})
     else:
         _send(user, "invitation", context)
-    return membership
+
+
+@transaction.atomic
+def hold_for_approval(actor: Actor, membership: Membership) -> None:
+    """An administrator changed a member's role to one of TWO_ADMIN_ROLES: the membership is
+    suspended until a second administrator approves."""
+    membership.approval_pending, membership.granted_by = True, actor.user
+    membership.is_active = False
+    membership.save(update_fields=["approval_pending", "granted_by", "is_active"])
+    access.forget(membership.user)
+    record(
+        actor,
+        Action.UPDATE,
+        membership,
+        organisation=membership.organisation,
+        label=membership.user.email,
+        role=membership.role,
+        step="grant_requested",
+    )
+
+
+@transaction.atomic
+def approve_grant(actor: Actor, membership: Membership, *, base_url: str) -> None:
+    """A second administrator approves a health role: the invitation goes out (or, for a
+    member who had already accepted, the role becomes active)."""
+    if actor.user.pk in (membership.granted_by_id, membership.user_id):
+        raise ApprovalRefused(
+            "Ce rôle doit être approuvé par un·e autre administrateur·rice que celle ou celui "
+            "qui l'a donné. Rien n'a été modifié."
+        )
+    membership.approval_pending = False
+    if membership.invitation_pending:
+        membership.save(update_fields=["approval_pending"])
+        _send_invitation(membership, base_url=base_url)
+    else:
+        membership.is_active = True
+        membership.save(update_fields=["approval_pending", "is_active"])
+    record(
+        actor,
+        Action.UPDATE,
+        membership,
+        organisation=membership.organisation,
+        label=membership.user.email,
+        role=membership.role,
+        step="grant_approved",
+    )
 
 
 def pending_invitations(user: User):
     return (
-        Membership.objects.filter(user=user, invitation_pending=True)
+        Membership.objects.filter(user=user, invitation_pending=True, approval_pending=False)
         .select_related("organisation")
         .order_by("created_at")
     )

@@ -42,6 +42,11 @@ urlpatterns = [
         name="member_reset",
     ),
     path(
+        "structures/<int:org_id>/comptes/<int:membership_id>/role/approuver/",
+        views_admin.member_grant_approve,
+        name="member_grant_approve",
+    ),
+    path(
         "structures/<int:org_id>/comptes/<int:membership_id>/reinitialiser/approuver/",
         views_admin.member_reset_approve,
         name="member_reset_approve",

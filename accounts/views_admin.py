@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import access, services
 from accounts.forms import MembershipForm, NewMemberForm, OrganisationSettingsForm, TeamForm
 from accounts.models import AccessReset, Membership, Organisation, Team
-from accounts.roles import Perm
+from accounts.roles import TWO_ADMIN_ROLES, Perm
 from audit.models import Action
 from audit.services import record
 
@@ -126,11 +126,18 @@ def member_add(request, org_id):
             messages.error(request, error.message)
             return redirect("accounts:org_detail", org_id=org.pk)
         # The same words whether the address already had an account or not.
-        messages.success(
-            request,
-            f"Invitation envoyée par courriel à {data['email']}. Le rôle sera actif quand la "
-            "personne l'aura acceptée.",
-        )
+        if data["role"] in TWO_ADMIN_ROLES:
+            messages.success(
+                request,
+                f"Rôle demandé pour {data['email']} : un·e deuxième administrateur·rice de la "
+                "structure doit l'approuver avant que l'invitation parte.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Invitation envoyée par courriel à {data['email']}. Le rôle sera actif quand "
+                "la personne l'aura acceptée.",
+            )
         return redirect("accounts:org_detail", org_id=org.pk)
     return render(
         request, "accounts/form_page.html", {"title": "Ajouter un compte", "form": form, "org": org}
@@ -149,6 +156,7 @@ def member_edit(request, org_id, membership_id):
         form.fields["role"].disabled = form.fields["is_active"].disabled = True
         form.fields["role"].help_text = "Vous ne pouvez pas modifier votre propre rôle."
     if request.method == "POST" and form.is_valid():
+        was = form.initial_role
         form.save()
         record(
             request.actor,
@@ -158,6 +166,14 @@ def member_edit(request, org_id, membership_id):
             label=membership.user.email,
             fields=list(form.changed_data),
         )
+        if membership.role in TWO_ADMIN_ROLES and was != membership.role:
+            services.hold_for_approval(request.actor, membership)
+            messages.success(
+                request,
+                "Rôle enregistré : il sera actif quand un·e deuxième administrateur·rice de la "
+                "structure l'aura approuvé.",
+            )
+            return redirect("accounts:org_detail", org_id=org.pk)
         messages.success(request, "Rôle enregistré.")
         return redirect("accounts:org_detail", org_id=org.pk)
     return render(
@@ -248,4 +264,25 @@ def member_reset_approve(request, org_id, membership_id):
         f"Demande approuvée : un courriel a été envoyé à {membership.user.email} avec un lien "
         "pour choisir un nouveau mot de passe.",
     )
+    return back
+
+
+@login_required
+@require_POST
+def member_grant_approve(request, org_id, membership_id):
+    """A second administrator of the same organisation approves a health role."""
+    org = _admin_org(request, org_id)
+    membership = get_object_or_404(
+        Membership, pk=membership_id, organisation=org, approval_pending=True
+    )
+    back = redirect("accounts:member_edit", org_id=org.pk, membership_id=membership.pk)
+    try:
+        services.approve_grant(request.actor, membership, base_url=_base_url(request))
+    except services.ApprovalRefused as refusal:
+        messages.error(request, str(refusal))
+        return back
+    except services.MailNotSent as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(request, f"Rôle approuvé pour {membership.user.email}.")
     return back

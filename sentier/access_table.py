@@ -159,6 +159,12 @@ TABLE: tuple[Row, ...] = (
         obj="membership",
         note="Une deuxième administration de la structure approuve la demande.",
     ),
+    button(
+        "accounts:member_grant_approve",
+        roles_with(Perm.MANAGE_ORG),
+        obj="pending_grant",
+        note="Le rôle santé donné par une administration attend l'accord d'une deuxième.",
+    ),
     page("audit:journal", roles_with(Perm.AUDIT_VIEW)),
     # --- Persons (pseudonymous registry) and civil identity ----------------------------------
     page("people:list", roles_with(Perm.PERSON_VIEW)),

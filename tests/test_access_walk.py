@@ -294,6 +294,16 @@ def _side(org, author, person, member, funder_org, elsewhere):
         "person": person,
         "team": TeamFactory(organisation=org),
         "membership": member,
+        # A health role one administrator gave, waiting for a second one.
+        "pending_grant": Membership.objects.create(
+            user=UserFactory(),
+            organisation=org,
+            role=Role.HEALTH,
+            is_active=False,
+            invitation_pending=True,
+            approval_pending=True,
+            granted_by=author,
+        ),
         **_activity(org, author, person, funder_org),
         **_pathways(org, author, person),
         **_shared_with(org, author),

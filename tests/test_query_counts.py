@@ -73,6 +73,7 @@ READ_PAGES = {
 NOT_LISTS = {
     "accounts:activate", "accounts:login", "accounts:logout", "accounts:member_add",
     "accounts:member_edit", "accounts:member_reset", "accounts:member_reset_approve",
+    "accounts:member_grant_approve",
     "accounts:otp_setup", "accounts:otp_verify", "accounts:team_add", "accounts:team_edit",
     "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
