@@ -56,9 +56,16 @@ def holds_in(user, organisation_id: int | None, *, perm: str | None = None, role
     )
 
 
+def memberships_with(
+    user, *, perm: str | None = None, roles: Iterable[str] | None = None
+) -> list[Membership]:
+    """The memberships that grant the permission (or one of the roles)."""
+    return [m for m in memberships(user) if _grants(m, perm, roles)]
+
+
 def org_ids(user, *, perm: str | None = None, roles: Iterable[str] | None = None) -> list[int]:
     """Ids of the organisations where the user holds the permission (or one of the roles)."""
-    return [m.organisation_id for m in memberships(user) if _grants(m, perm, roles)]
+    return [m.organisation_id for m in memberships_with(user, perm=perm, roles=roles)]
 
 
 def organisations(user, *, perm: str | None = None, roles=None) -> QuerySet[Organisation]:

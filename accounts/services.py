@@ -41,7 +41,6 @@ access_tokens = AccessTokenGenerator()
 
 # Roles whose access a single administrator cannot reset: a second administrator of the
 # same organisation approves, or the person uses "mot de passe oublié" themselves.
-TWO_ADMIN_RESET_ROLES = TWO_ADMIN_ROLES
 
 
 def activation_path(user: User) -> str:
@@ -133,26 +132,20 @@ def hold_for_approval(actor: Actor, membership: Membership) -> None:
     membership.is_active = False
     membership.save(update_fields=["approval_pending", "granted_by", "is_active"])
     access.forget(membership.user)
-    record(
-        actor,
-        Action.UPDATE,
-        membership,
-        organisation=membership.organisation,
-        label=membership.user.email,
-        role=membership.role,
-        step="grant_requested",
-    )
+    _journal_grant(actor, membership, "grant_requested")
 
 
 @transaction.atomic
 def approve_grant(actor: Actor, membership: Membership, *, base_url: str) -> None:
     """A second administrator approves a health role: the invitation goes out (or, for a
     member who had already accepted, the role becomes active)."""
-    if actor.user.pk in (membership.granted_by_id, membership.user_id):
-        raise ApprovalRefused(
-            "Ce rôle doit être approuvé par un·e autre administrateur·rice que celle ou celui "
-            "qui l'a donné. Rien n'a été modifié."
-        )
+    _second_administrator(
+        actor,
+        membership.granted_by_id,
+        membership.user_id,
+        "Ce rôle doit être approuvé par un·e autre administrateur·rice que celle ou celui "
+        "qui l'a donné. Rien n'a été modifié.",
+    )
     membership.approval_pending = False
     if membership.invitation_pending:
         membership.save(update_fields=["approval_pending"])
@@ -160,6 +153,10 @@ def approve_grant(actor: Actor, membership: Membership, *, base_url: str) -> Non
     else:
         membership.is_active = True
         membership.save(update_fields=["approval_pending", "is_active"])
+    _journal_grant(actor, membership, "grant_approved")
+
+
+def _journal_grant(actor: Actor, membership: Membership, step: str) -> None:
     record(
         actor,
         Action.UPDATE,
@@ -167,7 +164,7 @@ def approve_grant(actor: Actor, membership: Membership, *, base_url: str) -> Non
         organisation=membership.organisation,
         label=membership.user.email,
         role=membership.role,
-        step="grant_approved",
+        step=step,
     )
 
 
@@ -214,7 +211,7 @@ def resettable_by(admin: User, user: User) -> bool:
 
 def needs_second_admin(user: User) -> bool:
     """A health professional anywhere: their access is reset by two administrators."""
-    return access.holds(user, roles=TWO_ADMIN_RESET_ROLES)
+    return access.holds(user, roles=TWO_ADMIN_ROLES)
 
 
 def pending_reset(organisation: Organisation, user: User) -> AccessReset | None:
@@ -253,13 +250,21 @@ class ApprovalRefused(Exception):
     """The approver is the one who asked (or the member): a French message explains."""
 
 
+def _second_administrator(actor: Actor, first_id, member_id, refusal: str) -> None:
+    """Two-administrator rule: whoever asked, and the member concerned, cannot approve."""
+    if actor.user.pk in (first_id, member_id):
+        raise ApprovalRefused(refusal)
+
+
 @transaction.atomic
 def approve_reset(actor: Actor, reset: AccessReset, *, base_url: str) -> None:
-    if actor.user.pk in (reset.requested_by_id, reset.user_id):
-        raise ApprovalRefused(
-            "La demande doit être approuvée par un·e autre administrateur·rice que celle ou "
-            "celui qui l'a faite. Rien n'a été modifié."
-        )
+    _second_administrator(
+        actor,
+        reset.requested_by_id,
+        reset.user_id,
+        "La demande doit être approuvée par un·e autre administrateur·rice que celle ou "
+        "celui qui l'a faite. Rien n'a été modifié.",
+    )
     reset.approved_by = actor.user
     _send_reset(actor, reset, base_url=base_url)
 

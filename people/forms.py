@@ -33,13 +33,13 @@ def writable_teams(user, organisations, current=None):
     only their own teams (else they would create files nobody, themselves included, sees)."""
     org_ids = {org.pk for org in organisations}
     scope = Q(pk__in=[])
-    for membership in access.memberships(user):
-        org_id = membership.organisation_id
-        if org_id in org_ids and access.holds_in(user, org_id, perm=Perm.PERSON_EDIT):
-            if membership.organisation.restrict_by_team:
-                scope |= Q(pk__in=visibility.team_ids(membership), is_active=True)
-            else:
-                scope |= Q(organisation_id=org_id, is_active=True)
+    for membership in access.memberships_with(user, perm=Perm.PERSON_EDIT):
+        if membership.organisation_id not in org_ids:
+            continue
+        if membership.organisation.restrict_by_team:
+            scope |= Q(pk__in=visibility.team_ids(membership), is_active=True)
+        else:
+            scope |= Q(organisation_id=membership.organisation_id, is_active=True)
     if current is not None:
         scope |= Q(pk=current.pk)  # an inactive team stays valid on the file that has it
     return Team.objects.filter(scope).select_related("organisation")

@@ -54,18 +54,16 @@ def _team_scope(membership, team_field: str) -> Q:
 def own_scope(user) -> Q:
     """Persons of the user's own organisations that they may open (Q on Person)."""
     scope = Q(pk__in=[])
-    for m in access_rules.memberships(user):
-        if access_rules.holds_in(user, m.organisation_id, perm=Perm.PERSON_VIEW):
-            scope |= Q(organisation_id=m.organisation_id) & _team_scope(m, "team_id")
+    for m in access_rules.memberships_with(user, perm=Perm.PERSON_VIEW):
+        scope |= Q(organisation_id=m.organisation_id) & _team_scope(m, "team_id")
     return scope
 
 
 def share_scope(user) -> Q:
     """Shares that reach the user (Q on Share; combine with Share.objects.active())."""
     scope = Q(pk__in=[])
-    for m in access_rules.memberships(user):
-        if m.role in SHARE_ROLES:
-            scope |= Q(organisation_id=m.organisation_id) & _team_scope(m, "team_id")
+    for m in access_rules.memberships_with(user, roles=SHARE_ROLES):
+        scope |= Q(organisation_id=m.organisation_id) & _team_scope(m, "team_id")
     return scope
 
 
