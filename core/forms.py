@@ -1,25 +1,33 @@
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
+from core import validity
+
 MIN_YEAR, MAX_YEAR = 1900, 2100
+_FIRST_DAY, _LAST_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
+INVALID_DATE = "Saisissez une date valide, par exemple 15/03/2026."
+INVALID_DATETIME = "Saisissez une date et une heure valides, par exemple 15/03/2026 14:30."
 
 
 def _plausible_date(value):
-    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise forms.ValidationError(f"Saisissez une date entre {MIN_YEAR} et {MAX_YEAR}.")
+    day = value.date() if isinstance(value, datetime) else value
+    validity.check_date(day, _FIRST_DAY, _LAST_DAY)
 
 
 def bound_dates(form) -> None:
     """Every date a user types stays within reach of date arithmetic (a year 9999 would
-    overflow a 'plus one month')."""
+    overflow a 'plus one month'), and every date field refuses in the same words."""
     for field in form.fields.values():
         if isinstance(field, (forms.DateField, forms.DateTimeField)):
             field.validators.append(_plausible_date)
+            datetime_field = isinstance(field, forms.DateTimeField)
+            field.error_messages["invalid"] = INVALID_DATETIME if datetime_field else INVALID_DATE
 
 
 # The widest integer any database column of the project holds (PostgreSQL and SQLite bigint).
@@ -95,20 +103,89 @@ def _bounded_class(cls: type) -> type:
     return _BOUNDED_CLASSES[cls]
 
 
+def _limit(validators, kind, pick):
+    values = [v.limit_value for v in validators if isinstance(v, kind)]
+    values = [v() if callable(v) else v for v in values]
+    return pick(values) if values else None
+
+
+def _model_validators(form, name):
+    """The range validators of the model field behind a model form's field: checked by the
+    form first, so that their refusal reads like every other number's."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return []
+    try:
+        return list(model._meta.get_field(name).validators)
+    except Exception:  # not a model field (an extra form field)
+        return []
+
+
 def bound_numbers(form) -> None:
     """No number a user types reaches the database or arithmetic out of range (issue 13 #9):
     integers and decimals get bounds when the field sets none, and a choice among rows refuses
-    a key wider than any column before asking the database."""
-    for field in form.fields.values():
+    a key wider than any column before asking the database. Every number field then refuses
+    in the same words: "Saisissez un nombre entre … et …." (core/validity.py)."""
+    for name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField):  # ModelMultipleChoiceField included
             field.__class__ = _bounded_class(type(field))
         elif isinstance(field, (forms.IntegerField, forms.DecimalField)):
             decimal = isinstance(field, (forms.DecimalField, forms.FloatField))
             bound = DECIMAL_BOUND if decimal else INTEGER_BOUND
-            if not _has(field, MaxValueValidator):
-                field.validators.append(MaxValueValidator(bound))
-            if not _has(field, MinValueValidator):
-                field.validators.append(MinValueValidator(-bound))
+            known = field.validators + _model_validators(form, name)
+            high = _limit(known, MaxValueValidator, min)
+            low = _limit(known, MinValueValidator, max)
+            digits = getattr(field, "max_digits", None)
+            if decimal and digits is not None:
+                places = field.decimal_places or 0
+                widest = Decimal(10) ** (digits - places) - Decimal(10) ** -places
+                high = widest if high is None else min(high, widest)
+                low = -widest if low is None else max(low, -widest)
+            high = bound if high is None else high
+            low = -bound if low is None else low
+            message = validity.number_message(low, high)
+            field.validators = [
+                v
+                for v in field.validators
+                if not isinstance(v, (MinValueValidator, MaxValueValidator))
+            ]
+            field.validators += [
+                MinValueValidator(low, message=message),
+                MaxValueValidator(high, message=message),
+            ]
+            field.error_messages["invalid"] = (
+                "Saisissez un nombre, par exemple 12,5."
+                if decimal
+                else "Saisissez un nombre entier."
+            )
+            for key in ("max_digits", "max_whole_digits"):
+                field.error_messages[key] = message
+
+
+class _TextLimit(MaxLengthValidator):
+    def __init__(self, limit):
+        super().__init__(
+            limit,
+            message=f"Ce texte dépasse {validity.fr_number(limit)} caractères "
+            "(il en compte %(show_value)s) : raccourcissez-le.",
+        )
+
+
+def bound_texts(form) -> None:
+    """Every free text has a length limit (validity.TEXT_LIMIT when the field sets none), in
+    the same words everywhere; the browser is told the limit too."""
+    for field in form.fields.values():
+        # A UUID or a JSON value is not a text: its length is not the user's to choose.
+        if not isinstance(field, forms.CharField) or isinstance(
+            field, (forms.UUIDField, forms.JSONField)
+        ):
+            continue
+        limit = field.max_length or validity.TEXT_LIMIT
+        field.max_length = limit
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(_TextLimit(limit))
+        if not field.widget.is_hidden:
+            field.widget.attrs["maxlength"] = str(limit)
 
 
 class DsfrFormMixin:
@@ -121,6 +198,7 @@ class DsfrFormMixin:
         super().__init__(*args, **kwargs)
         bound_dates(self)
         bound_numbers(self)
+        bound_texts(self)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
 

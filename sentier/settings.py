@@ -145,6 +145,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after inactivity: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("SENTIER_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+
+# Records that cannot be wrong (core/validity.py): how late a supervisor may still record a
+# session's attendance and pay, and how far from its due date a follow-up assessment may be.
+ATTENDANCE_LATE_DAYS = env_int("SENTIER_ATTENDANCE_LATE_DAYS", 7, minimum=0, maximum=366)
+ASSESSMENT_WINDOW_DAYS = env_int("SENTIER_ASSESSMENT_WINDOW_DAYS", 45, minimum=1, maximum=180)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -92,7 +92,7 @@ def test_far_future_dates_get_a_message_not_a_500(login, world):
             "weeks": 2,
         },
     )
-    assert planned.status_code == 200 and "entre 1900 et 2100" in planned.content.decode()
+    assert planned.status_code == 200 and "entre le 01/01/1900 et le 31/12/2100" in planned.content.decode()
     programme = login("coordinator").post(
         reverse("activity:programme_add"),
         {
@@ -105,7 +105,7 @@ def test_far_future_dates_get_a_message_not_a_500(login, world):
             "hourly_rate": "10",
         },
     )
-    assert "entre 1900 et 2100" in programme.content.decode()
+    assert "entre le 01/01/1900 et le 31/12/2100" in programme.content.decode()
 
 
 def test_editing_awareness_keeps_attendance_of_persons_one_cannot_see(login, world, carrier, users):
