@@ -137,7 +137,7 @@ def bound_numbers(form) -> None:
             low = _limit(known, MinValueValidator, max)
             digits = getattr(field, "max_digits", None)
             if decimal and digits is not None:
-                places = field.decimal_places or 0
+                places = getattr(field, "decimal_places", None) or 0
                 widest = Decimal(10) ** (digits - places) - Decimal(10) ** -places
                 high = widest if high is None else min(high, widest)
                 low = -widest if low is None else max(low, -widest)

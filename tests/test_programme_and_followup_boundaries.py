@@ -92,7 +92,10 @@ def test_far_future_dates_get_a_message_not_a_500(login, world):
             "weeks": 2,
         },
     )
-    assert planned.status_code == 200 and "entre le 01/01/1900 et le 31/12/2100" in planned.content.decode()
+    assert (
+        planned.status_code == 200
+        and "entre le 01/01/1900 et le 31/12/2100" in planned.content.decode()
+    )
     programme = login("coordinator").post(
         reverse("activity:programme_add"),
         {
