@@ -59,6 +59,9 @@ class Journal:
     def filter(self, *args, **kwargs) -> "Journal":
         return Journal([b.filter(*args, **kwargs) for b in self.branches])
 
+    def none(self) -> "Journal":
+        return Journal([b.none() for b in self.branches])
+
     def count(self) -> int:
         return sum(b.count() for b in self.branches)
 

@@ -17,6 +17,9 @@ def journal(request):
     events = journal_for(request.user)
     if form.is_valid():
         events = apply_filters(events, form.cleaned_data)
+    elif form.is_bound:
+        # A filter that cannot be read shows nothing, never the whole journal as if filtered.
+        events = events.none()
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

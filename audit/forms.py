@@ -1,7 +1,8 @@
 from django import forms
 
 from audit.models import Action
-from core.forms import DateInput
+from core import validity
+from core.forms import DateInput, bound_dates
 
 
 class JournalFilterForm(forms.Form):
@@ -13,8 +14,14 @@ class JournalFilterForm(forms.Form):
     start = forms.DateField(label="Du", required=False, widget=DateInput())
     end = forms.DateField(label="Au", required=False, widget=DateInput())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates(self)
+
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "La date de fin précède la date de début.")
+        try:
+            validity.check_date(data.get("end"), data.get("start"), why="la fin précède le début")
+        except forms.ValidationError as error:
+            self.add_error("end", error)
         return data

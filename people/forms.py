@@ -7,6 +7,8 @@ from django.db.models import Q
 from accounts import access
 from accounts.models import Organisation, Team
 from accounts.roles import Perm
+from core import validity
+from core.dates import add_months
 from core.forms import DateInput, SentierForm, SentierModelForm
 from people import nir as nir_rules
 from people import visibility
@@ -43,6 +45,11 @@ def writable_teams(user, organisations, current=None):
     if current is not None:
         scope |= Q(pk=current.pk)  # an inactive team stays valid on the file that has it
     return Team.objects.filter(scope).select_related("organisation")
+
+
+def _check_month(month):
+    if month is not None and not 1 <= month <= 12:
+        raise forms.ValidationError("Choisissez un mois de janvier à décembre.")
 
 
 class PersonForm(SentierModelForm):
@@ -106,15 +113,13 @@ class PersonForm(SentierModelForm):
             self.instance.organisation = organisations[0]
         self.fields["team"].queryset = writable_teams(user, organisations, self.instance.team)
         self.fields["referred_by"].queryset = Organisation.objects.all()
-        self.fields["birth_year"].widget.attrs.update({"min": 1900, "inputmode": "numeric"})
-
-    def clean_birth_year(self):
-        year = self.cleaned_data.get("birth_year")
-        if year is not None and not (1900 <= year <= date.today().year):
-            raise forms.ValidationError(
-                f"Saisissez une année entre 1900 et {date.today().year}, par exemple 1985."
-            )
-        return year
+        # The plausible ages are the one bound of a birth year (core/validity.py): a year
+        # -5 or 1800 gets the same message as 1800, not "a number between 0 and 32767".
+        first, last = validity.birth_year_bounds(date.today())
+        year_field = self.fields["birth_year"]
+        year_field.validators = [lambda year: validity.check_birth_year(year, date.today())]
+        year_field.widget.attrs.update({"min": first, "max": last, "inputmode": "numeric"})
+        self.fields["birth_month"].validators = [_check_month]
 
     def clean(self):
         data = super().clean()
@@ -142,10 +147,14 @@ class PersonForm(SentierModelForm):
             data["permit_valid_until"] = None
         if not data.get("assore_housed"):
             data["housed_since"] = None
-        elif data.get("housed_since") and data["housed_since"] > today:
-            self.add_error("housed_since", "La date d'entrée à l'hôtel ne peut être future.")
-        if data.get("consent_date") and data["consent_date"] > today:
-            self.add_error("consent_date", "La date du consentement ne peut être future.")
+        for name, why in (
+            ("housed_since", "l'entrée à l'hôtel ne peut être future"),
+            ("consent_date", "le consentement ne peut être daté dans le futur"),
+        ):
+            try:
+                validity.check_date(data.get(name), last=today, why=why)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
         return data
 
 
@@ -195,8 +204,13 @@ class IdentityForm(SentierForm):
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]
-        if born > date.today() or born.year < 1900:
-            raise forms.ValidationError("Cette date de naissance n'est pas plausible.")
+        today = date.today()
+        validity.check_date(
+            born,
+            add_months(today, -12 * validity.MAX_AGE),
+            add_months(today, -12 * validity.MIN_AGE),
+            why=f"la personne a entre {validity.MIN_AGE} et {validity.MAX_AGE} ans",
+        )
         p = self.person
         if p.birth_year and (born.year, born.month) != (p.birth_year, p.birth_month):
             raise forms.ValidationError(

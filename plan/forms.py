@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 
 from accounts.models import Organisation
+from core import validity
 from core.forms import DateInput, SentierForm, SentierModelForm
 from plan.models import Action, FundingCommitment, Indicator, Plan, Step
 
@@ -67,12 +68,14 @@ class StepForm(SentierModelForm):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("planned_start")
-            and data.get("planned_end")
-            and (data["planned_end"] < data["planned_start"])
-        ):
-            self.add_error("planned_end", "La fin prévue précède le début.")
+        try:
+            validity.check_date(
+                data.get("planned_end"),
+                data.get("planned_start"),
+                why="la fin prévue précède le début",
+            )
+        except forms.ValidationError as error:
+            self.add_error("planned_end", error)
         return data
 
 
@@ -93,6 +96,11 @@ class BlockerForm(SentierForm):
     )
     owner = forms.CharField(label="Responsable", max_length=150)
     raised_on = forms.DateField(label="Signalé le", widget=DateInput(), initial=date.today)
+
+    def clean_raised_on(self):
+        raised_on = self.cleaned_data["raised_on"]
+        validity.check_date(raised_on, last=date.today(), why="un frein se signale une fois apparu")
+        return raised_on
 
 
 class ValueForm(SentierForm):

@@ -1,5 +1,6 @@
 from django import forms
 
+from core import validity
 from core.forms import DateInput, SentierForm, SentierModelForm
 from reporting.models import ActionItem, Meeting
 from reporting.suppression import DEFAULT_THRESHOLD, MIN_THRESHOLD
@@ -30,12 +31,12 @@ class MeetingForm(SentierModelForm):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("period_start")
-            and data.get("period_end")
-            and (data["period_end"] < data["period_start"])
-        ):
-            self.add_error("period_end", "La fin de la période précède son début.")
+        try:
+            validity.check_date(
+                data.get("period_end"), data.get("period_start"), why="la fin précède le début"
+            )
+        except forms.ValidationError as error:
+            self.add_error("period_end", error)
         return data
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.roles import Role
@@ -143,3 +144,21 @@ def test_sign_ins_are_read_for_current_members_only(carrier, users):
     invitation.save()
     assert not _sign_in_seen_by_admin(admin, invited)
     assert _sign_in_seen_by_admin(admin, users["social_worker"])
+
+
+def test_unreadable_filters_show_nothing_and_say_why(login, person):
+    """Issue 14 #7: an end before the start, or start=abc, used to return the whole journal."""
+    login("social_worker").get(reverse("people:detail", args=[person.code]))
+    client = login("org_admin")
+    for params in ({"start": "2026-03-10", "end": "2026-03-01"}, {"start": "abc"}):
+        page = client.get(reverse("audit:journal"), params)
+        assert page.status_code == 200
+        assert page.context["page_obj"].paginator.count == 0
+        text = page.content.decode()
+        assert "aucun événement n'est affiché" in text
+        assert "la fin précède le début" in text or "Saisissez une date valide" in text
+    # Its twin: the same dates in order filter the journal and keep today's events.
+    today = timezone.localdate().isoformat()
+    ordered = client.get(reverse("audit:journal"), {"start": today, "end": today})
+    assert ordered.context["page_obj"].paginator.count >= 1
+    assert "aucun événement n'est affiché" not in ordered.content.decode()

@@ -46,11 +46,36 @@ def test_bad_input_is_reported_by_the_field_and_changes_nothing(login):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Saisissez une année entre 1900" in html
+    assert f"Saisissez une année entre {date.today().year - 100} et" in html
     assert "jusqu&#x27;à quand le titre de séjour" in html
     assert "Le suivi commence par le consentement" in html
     assert 'value="Pilou"' in html  # what was typed is kept
     assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize("year", ["-5", "1800", "0", str(date.today().year - 11), "99999"])
+def test_implausible_birth_years_get_the_one_age_message(login, year):
+    """Issue 14 #6: age 11 was saved with only the eligibility notice; -5 and 1800 got
+    messages about numbers. Every implausible year now reads the same and saves nothing."""
+    response = login("social_worker").post(reverse("people:create"), form_data(birth_year=year))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "la personne a entre 14 et 100 ans" in html
+    assert f'value="{year}"' in html  # what was typed is kept
+    assert Person.objects.count() == 0
+
+
+def test_a_plausible_but_ineligible_age_is_saved_with_the_notice(login):
+    """The twin: 16 or 60 years old is plausible; the 18–50 rule stays an eligibility
+    question, answered on the file, not a refusal."""
+    client = login("social_worker")
+    for age in (16, 60):
+        response = client.post(
+            reverse("people:create"),
+            form_data(birth_year=str(date.today().year - age), creation_key=str(uuid.uuid4())),
+        )
+        assert response.status_code == 302
+    assert Person.objects.count() == 2
 
 
 def test_double_submitted_registration_creates_one_person(login):
