@@ -1,13 +1,12 @@
 """Turn a frozen report's tables into what people read: on screen, PDF, ODS, XLSX, CSV.
 `shared=True` (funders, exports marked for sharing) applies small-count suppression."""
 
-import csv
 import hashlib
-import io
 import json
 
 from django.core.cache import cache
 
+from core import spreadsheets
 from reporting.suppression import SECONDARY_MARK, display, suppress
 
 
@@ -144,66 +143,23 @@ def _cross_table(raw_tables, presented, threshold):
                 row[1:] = [SECONDARY_MARK] * (len(row) - 1)
 
 
+def _sheet(presented: dict) -> spreadsheets.Sheet:
+    """A presented table as a sheet: counts become numbers the spreadsheet can sum; '< 5',
+    's' and labels stay (inert) text."""
+    rows = [
+        [int(v) if isinstance(v, str) and v.isdigit() else v for v in row]
+        for row in presented["rows"]
+    ]
+    return spreadsheets.Sheet(presented["title"], presented["columns"], rows)
+
+
 def to_csv(presented: dict) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(presented["columns"])
-    writer.writerows(presented["rows"])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _sheet_name(title, used):
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28]
-    while name in used:
-        name = name[:26] + f"{len(used)}"
-    used.add(name)
-    return name
+    return spreadsheets.to_csv(_sheet(presented))
 
 
 def to_xlsx(presented_tables: list[dict]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    used: set[str] = set()
-    for t in presented_tables:
-        sheet = book.create_sheet(_sheet_name(t["title"], used))
-        sheet.append(t["columns"])
-        for row in t["rows"]:
-            sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _cell(value: str):
-    """Numbers stay numbers for the spreadsheet; '< 5', 's' and labels stay text."""
-    if value.isdigit():
-        return int(value)
-    return value
+    return spreadsheets.to_xlsx([_sheet(t) for t in presented_tables])
 
 
 def to_ods(presented_tables: list[dict]) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    doc = OpenDocumentSpreadsheet()
-    used: set[str] = set()
-    for t in presented_tables:
-        sheet = Table(name=_sheet_name(t["title"], used))
-        for row in [t["columns"]] + t["rows"]:
-            tr = TableRow()
-            for value in row:
-                value = str(value)
-                if value.isdigit():
-                    cell = TableCell(valuetype="float", value=value)
-                else:
-                    cell = TableCell(valuetype="string")
-                cell.addElement(P(text=value))
-                tr.addElement(cell)
-            sheet.addElement(tr)
-        doc.spreadsheet.addElement(sheet)
-    out = io.BytesIO()
-    doc.write(out)
-    return out.getvalue()
+    return spreadsheets.to_ods([_sheet(t) for t in presented_tables])
