@@ -31,43 +31,47 @@ def load(carrier, authors: dict, enrolments, seed=2026):
     today = timezone.localdate()
     for enrolment in enrolments[:20]:
         person = enrolment.person
+        # Notes follow the consent (pathways/integrity.py: never before the person was known).
+        known = (today - person.consent_date).days if person.consent_date else 0
         for level, texts in NOTES.items():
             note = Note(
                 person=person,
                 organisation=carrier,
                 level=level,
                 author=authors[level],
-                date=today - timedelta(days=rng.randint(1, 90)),
+                date=today - timedelta(days=rng.randint(0, min(90, max(known, 0)))),
             )
             note.seal({"text": rng.choice(texts)})
             note.save()
-        Assessment.objects.create(
-            person=person,
-            kind="intake",
-            date=enrolment.start_date,
-            crack_days_last7=rng.randint(3, 7),
-            trend="same",
-            sleep=1,
-            meals_per_day=rng.randint(1, 2),
-            self_rated_health=rng.randint(1, 3),
-            social_ties=1,
-            housing="assore",
-            author=authors["health"],
-        )
-        if (today - enrolment.start_date).days > 100:
+        # No assessment before the pathway starts (pathways/integrity.py).
+        if enrolment.start_date <= today:
             Assessment.objects.create(
                 person=person,
-                kind="m3",
-                date=enrolment.start_date + timedelta(days=92),
-                crack_days_last7=rng.randint(0, 4),
-                trend=rng.choice(["less", "stopped"]),
-                sleep=2,
-                meals_per_day=2,
-                self_rated_health=rng.randint(2, 4),
-                social_ties=2,
+                kind="intake",
+                date=enrolment.start_date,
+                crack_days_last7=rng.randint(3, 7),
+                trend="same",
+                sleep=1,
+                meals_per_day=rng.randint(1, 2),
+                self_rated_health=rng.randint(1, 3),
+                social_ties=1,
                 housing="assore",
                 author=authors["health"],
             )
+            if (today - enrolment.start_date).days > 100:
+                Assessment.objects.create(
+                    person=person,
+                    kind="m3",
+                    date=enrolment.start_date + timedelta(days=92),
+                    crack_days_last7=rng.randint(0, 4),
+                    trend=rng.choice(["less", "stopped"]),
+                    sleep=2,
+                    meals_per_day=2,
+                    self_rated_health=rng.randint(2, 4),
+                    social_ties=2,
+                    housing="assore",
+                    author=authors["health"],
+                )
         goal = Goal.objects.create(
             person=person,
             area=rng.choice(["work", "housing", "rights"]),

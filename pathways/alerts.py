@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from accounts import access
 from accounts.roles import FOLLOW_LEVELS
 from activity.models import Enrolment, Participation
-from pathways.models import Assessment, Note, Referral
+from pathways.models import Assessment, Note
 from pathways.services.followup import schedule
 from people.models import Person, Status
 
@@ -28,18 +28,24 @@ def readable_notes(user) -> Q:
 
 
 def quiet(persons, today, notes_scope: Q):
-    """Persons followed whose last note (of the viewer's levels), session, referral or
-    assessment is older than 30 days (or who have none since registration)."""
+    """Persons followed whose last real contact is older than 30 days (or who have none
+    since registration). A contact is a session worked (activity.models.worked_q: never an
+    absence, an excuse or an invitation), a note of the viewer's levels or an assessment,
+    dated on or before today: a session planned next week is no news. A referral is not a
+    contact (issue 14): the person may never have gone, so referrals are left out."""
     epoch = TruncDate("created_at")
 
     def latest(queryset, field="date"):
-        newest = queryset.filter(person=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
+        newest = (
+            queryset.filter(person=OuterRef("pk"), **{f"{field}__lte": today})
+            .order_by(f"-{field}")
+            .values(field)[:1]
+        )
         return Coalesce(Subquery(newest, output_field=DateField()), epoch)
 
     last = Greatest(
         latest(Note.objects.filter(notes_scope)),
-        latest(Participation.objects, "session__date"),
-        latest(Referral.objects),
+        latest(Participation.objects.worked(), "session__date"),
         latest(Assessment.objects),
         output_field=DateField(),
     )

@@ -1,17 +1,32 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Organisation, Team
+from core import validity
 from core.forms import DateInput, SentierForm, SentierModelForm
 from pathways.models import Assessment, Exit, ExitReason, Goal, GoalStep, Referral, Service
+from pathways.services import followup
 from pathways.timeline import KINDS
 from pathways.visibility import Level
+
+
+def not_after_today(form, field: str, why: str) -> None:
+    """Refuse a date after today on `field`, in the one date message."""
+    day = form.cleaned_data.get(field)
+    try:
+        validity.check_date(day, None, timezone.localdate(), why)
+    except ValidationError as error:
+        form.add_error(field, error)
 
 
 class NoteForm(SentierForm):
     date = forms.DateField(label="Date", widget=DateInput())
     level = forms.ChoiceField(label="Confidentialité", widget=forms.RadioSelect)
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    text = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=validity.NOTE_LIMIT
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, levels, **kwargs):
@@ -45,6 +60,23 @@ class AssessmentForm(SentierModelForm):
         ]
         widgets = {"date": DateInput()}
 
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean(self):
+        data = super().clean()
+        # The order and window of the pathway's assessments (followup.check_assessment),
+        # told next to the field; the service checks again under lock.
+        if self.person is not None and data.get("kind") and data.get("date"):
+            try:
+                followup.check_assessment(
+                    self.person, data["kind"], data["date"], timezone.localdate()
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
 
 class GoalForm(SentierModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -60,6 +92,12 @@ class GoalStepForm(SentierModelForm):
         fields = ["date", "text", "done"]
         widgets = {"date": DateInput()}
 
+    def clean(self):
+        data = super().clean()
+        if data.get("done"):
+            not_after_today(self, "date", "une étape faite ne peut être datée dans le futur")
+        return data
+
 
 class ReferralForm(SentierModelForm):
     class Meta:
@@ -73,8 +111,11 @@ class ReferralForm(SentierModelForm):
 
     def clean(self):
         data = super().clean()
+        not_after_today(self, "date", "une orientation ne peut être datée dans le futur")
         if data.get("outcome_date") and data.get("date") and data["outcome_date"] < data["date"]:
             self.add_error("outcome_date", "La suite ne peut précéder l'orientation.")
+        else:
+            not_after_today(self, "outcome_date", "une suite ne peut être datée dans le futur")
         return data
 
 
@@ -90,11 +131,22 @@ class ExitForm(SentierModelForm):
         fields = ["date", "kind", "reasons", "comment"]
         widgets = {"date": DateInput(), "reasons": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.person = person
         self.fields["reasons"].queryset = ExitReason.objects.filter(
             Q(organisation=organisation) | Q(organisation__isnull=True)
         )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        # Told next to the field; followup.close checks again with the person locked.
+        if self.person is not None:
+            try:
+                followup.check_exit(self.person, day, timezone.localdate())
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["date"])
+        return day
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -138,3 +190,8 @@ class CaseMeetingForm(SentierForm):
     decisions = forms.CharField(
         label="Décisions", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
+
+    def clean(self):
+        data = super().clean()
+        not_after_today(self, "date", "une réunion ne peut être datée dans le futur")
+        return data

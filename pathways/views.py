@@ -15,6 +15,7 @@ from accounts import access as access_rules
 from accounts.roles import CLINICAL_ROLES, FOLLOW_ROLES, REFERRAL_ROLES, WRITER_ROLES
 from audit.models import Action
 from audit.services import record
+from core import validity
 from core.concurrency import STALE_MESSAGE, StaleEdit
 from core.models import UNREADABLE
 from pathways import timeline, visibility
@@ -181,7 +182,9 @@ def note_edit(request, person, access, pk):
 
 @follows("clinical", methods=["GET", "POST"])
 def assessment_add(request, person, access):
-    form = AssessmentForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = AssessmentForm(
+        request.POST or None, person=person, initial={"date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             followup.record_assessment(request.actor, person, form)
@@ -198,6 +201,7 @@ def assessment_add(request, person, access):
         title="Nouveau bilan",
         form=form,
         schedule=followup.schedule(person, timezone.localdate()),
+        window=validity.assessment_window_days(),
     )
 
 
@@ -208,7 +212,6 @@ def goals(request, person, access, pk=None):
     form = GoalForm(
         request.POST or None, instance=goal, initial={"version": goal.version if goal else None}
     )
-    step_form = GoalStepForm(initial={"date": timezone.localdate()})
     if request.method == "POST":
         if not access.writer:
             raise Http404
@@ -225,6 +228,11 @@ def goals(request, person, access, pk=None):
             else:
                 messages.success(request, "Objectif enregistré.")
                 return redirect("pathways:goals", code=person.code)
+    return _goals_page(request, person, access, visible, form, goal)
+
+
+def _goals_page(request, person, access, visible, form, goal=None, step_form=None, step_goal=None):
+    """The project page; a refused step shows its form again, errors by its fields."""
     return _page(
         request,
         "goals.html",
@@ -233,25 +241,26 @@ def goals(request, person, access, pk=None):
         title=f"Projet de {person.code}",
         form=form,
         goal=goal,
-        step_form=step_form,
+        step_form=step_form or GoalStepForm(initial={"date": timezone.localdate()}),
+        step_goal=step_goal,
         goals=visible.prefetch_related("steps"),
     )
 
 
 @follows("writer", methods=["POST"])
 def goal_step(request, person, access, pk):
-    goal = get_object_or_404(Goal.objects.visible_entries(person, access), pk=pk)
+    visible = Goal.objects.visible_entries(person, access)
+    goal = get_object_or_404(visible, pk=pk)
     form = GoalStepForm(request.POST)
-    if form.is_valid():
-        step = form.save(commit=False)
-        step.goal = goal
-        step.save()
-        record(
-            request.actor, Action.CREATE, step, organisation=person.organisation, label=person.code
+    if not form.is_valid():
+        return _goals_page(
+            request, person, access, visible, GoalForm(), step_form=form, step_goal=goal.pk
         )
-        messages.success(request, "Étape ajoutée.")
-    else:
-        messages.error(request, "Indiquez la date et l'étape.")
+    step = form.save(commit=False)
+    step.goal = goal
+    step.save()
+    record(request.actor, Action.CREATE, step, organisation=person.organisation, label=person.code)
+    messages.success(request, "Étape ajoutée.")
     return redirect("pathways:goals", code=person.code)
 
 
@@ -289,12 +298,17 @@ def exit_person(request, person, access):
     form = ExitForm(
         request.POST or None,
         organisation=person.organisation,
+        person=person,
         initial={"date": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        followup.close(request.actor, person, form)
-        messages.success(request, "Sortie enregistrée. La personne pourra être réinscrite.")
-        return redirect("pathways:timeline", code=person.code)
+        try:
+            followup.close(request.actor, person, form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Sortie enregistrée. La personne pourra être réinscrite.")
+            return redirect("pathways:timeline", code=person.code)
     return _page(request, "form.html", person, access, title="Sortie du dispositif", form=form)
 
 

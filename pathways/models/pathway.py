@@ -164,6 +164,10 @@ class Exit(models.Model):
     POSITIVE = {"employment", "training", "siae", "housing", "common_law"}
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="exits")
+    # The pathway this exit closes (1 for the first, 2 after a re-enrolment...): the same
+    # number as the assessments of that pathway. Unique per person, so that two exits saved
+    # at once for one pathway cannot both land.
+    cycle = models.PositiveSmallIntegerField(default=1, editable=False)
     date = models.DateField("date de sortie")
     kind = models.CharField("type de sortie", max_length=12, choices=Kind.choices)
     reasons = models.ManyToManyField(ExitReason, blank=True, verbose_name="motifs")
@@ -176,6 +180,9 @@ class Exit(models.Model):
     class Meta:
         ordering = ["-date"]
         verbose_name = "sortie du dispositif"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "cycle"], name="one_exit_per_pathway")
+        ]
 
     def __str__(self):
         return f"Sortie du {self.date:%d/%m/%Y} ({self.get_kind_display()})"

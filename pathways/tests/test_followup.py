@@ -11,10 +11,14 @@ from people.models import Person
 pytestmark = pytest.mark.django_db
 
 
+# The world's enrolment starts on 1 January: its intake falls due that day.
+START = date.today().replace(month=1, day=1)
+
+
 def assessment_data(kind="intake", **extra):
     return {
         "kind": kind,
-        "date": "2026-02-01",
+        "date": START.isoformat(),
         "crack_days_last7": 5,
         "trend": "same",
         "sleep": 1,
@@ -73,7 +77,10 @@ def test_exit_closes_and_reenrolment_starts_a_new_cycle(login, world, person):
         {"person": person.code, "start_date": again.isoformat()},
     )
     assert Enrolment.objects.filter(person=person).count() == 2
-    login("health").post(reverse("pathways:assessment_add", args=[person.code]), assessment_data())
+    login("health").post(
+        reverse("pathways:assessment_add", args=[person.code]),
+        assessment_data(date=again.isoformat()),
+    )
     assert sorted(Assessment.objects.values_list("cycle", flat=True)) == [1, 2]
 
 

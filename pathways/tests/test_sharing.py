@@ -2,6 +2,8 @@
 (journaled), consent given again grants nothing by itself, a revoked share is shown as
 revoked, and a partner that restricts files by team receives a share in the team it names."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +15,9 @@ from conftest import verified_client
 from pathways.models import Note
 from people.models import Person, Share
 from tests.factories import OrganisationFactory, PersonFactory, TeamFactory, UserFactory
+
+# A note is dated between the day the person was known (created today) and today.
+TODAY = date.today().isoformat()
 
 pytestmark = pytest.mark.django_db
 SECRET = "Sevrage-QWERTZ-confidentiel"
@@ -72,7 +77,7 @@ def partner(db):
 def health_note(login, person):
     login("health").post(
         reverse("pathways:note_add", args=[person.code]),
-        {"date": "2026-01-05", "level": "health", "text": SECRET},
+        {"date": TODAY, "level": "health", "text": SECRET},
     )
     return Note.objects.get(level="health")
 

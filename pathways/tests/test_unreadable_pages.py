@@ -12,6 +12,9 @@ from core.models import UNREADABLE
 from pathways.models import CaseMeeting, Note
 from pathways.visibility import Level
 
+# A note is dated between the day the person was known (created today) and today.
+TODAY = date.today().isoformat()
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,7 +41,7 @@ def test_unreadable_note_page_answers_and_refuses_an_edit(login, person, users):
     page = client.get(url)
     assert page.status_code == 200 and escape(UNREADABLE) in page.content.decode()
     assert AuditEvent.objects.filter(action=Action.UNREADABLE).exists()
-    post = {"date": "2026-01-05", "level": "team", "text": "Réécrit", "version": 1}
+    post = {"date": TODAY, "level": "team", "text": "Réécrit", "version": 1}
     refused = client.post(url, post)
     assert "Cette note est illisible" in refused.content.decode()
     broken.refresh_from_db()

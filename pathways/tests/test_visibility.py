@@ -1,5 +1,7 @@
 """Role × entry-kind visibility: a health note never reaches a non-health user, anywhere."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -10,6 +12,9 @@ from people.models import Share
 from tests.dump import assert_absent_from_database
 from tests.factories import OrganisationFactory, UserFactory
 
+# A note is dated between the day the person was known (created today) and today.
+TODAY = date.today().isoformat()
+
 pytestmark = pytest.mark.django_db
 SECRET = "Traitement-XYZZY-confidentiel"
 
@@ -17,7 +22,7 @@ SECRET = "Traitement-XYZZY-confidentiel"
 def write(client, person, level, text):
     return client.post(
         reverse("pathways:note_add", args=[person.code]),
-        {"date": "2026-01-05", "level": level, "text": text},
+        {"date": TODAY, "level": level, "text": text},
     )
 
 
@@ -76,12 +81,12 @@ def test_earlier_version_at_a_stricter_level_stays_hidden(login, person):
     client = login("health")
     client.post(
         reverse("pathways:note_add", args=[person.code]),
-        {"date": "2026-01-05", "level": "health", "text": f"Santé {SECRET}"},
+        {"date": TODAY, "level": "health", "text": f"Santé {SECRET}"},
     )
     note = Note.objects.get()
     client.post(
         reverse("pathways:note_edit", args=[person.code, note.pk]),
-        {"date": "2026-01-05", "level": "team", "text": "Rien de médical", "version": 1},
+        {"date": TODAY, "level": "team", "text": "Rien de médical", "version": 1},
     )
     for role in ("outreach", "social_worker", "coordinator"):
         page = login(role).get(reverse("pathways:note_edit", args=[person.code, note.pk]))
@@ -107,7 +112,7 @@ def test_edit_keeps_versions_and_detects_conflicts(login, person, notes):
     note = notes.get(level="team")
     client = login("outreach")
     url = reverse("pathways:note_edit", args=[person.code, note.pk])
-    base = {"date": "2026-01-05", "level": "team", "version": note.version}
+    base = {"date": TODAY, "level": "team", "version": note.version}
     assert client.post(url, {**base, "text": "Deuxième version"}).status_code == 302
     stale = client.post(url, {**base, "text": "Écrit sur une copie ancienne"})
     html = stale.content.decode()
@@ -187,7 +192,7 @@ def test_sharing_needs_consent_and_shows_team_entries_only(
     team_note = notes.get(level="team")
     edit = partner_sw.post(
         reverse("pathways:note_edit", args=[person.code, team_note.pk]),
-        {"date": "2026-01-05", "level": "team", "text": "x", "version": 1},
+        {"date": TODAY, "level": "team", "text": "x", "version": 1},
     )
     assert edit.status_code == 404
 
