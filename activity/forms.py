@@ -1,5 +1,4 @@
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -22,7 +21,10 @@ from activity.models import (
 )
 from activity.models.partners import ALLOWED_DEPARTMENTS
 from activity.models.sessions import Attendance
+from activity.services import awareness
+from activity.services.programmes import programme_span
 from core.forms import DateInput, SentierForm, SentierModelForm, bound_dates
+from core.validity import check_date
 
 
 class TimeInput(forms.TimeInput):
@@ -57,12 +59,24 @@ class ProgrammeForm(SentierModelForm):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("start_date")
-            and data.get("end_date")
-            and data["end_date"] < data["start_date"]
-        ):
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
             self.add_error("end_date", "La fin du programme précède son début.")
+        elif self.instance.pk:
+            # What is already recorded must stay within the programme's dates.
+            first, last = programme_span(self.instance)
+            for name, day, bounds in (
+                ("start_date", start, (None, first)),
+                ("end_date", end, (last, None)),
+            ):
+                try:
+                    check_date(
+                        day,
+                        *bounds,
+                        why="des inscriptions ou des séances sont déjà enregistrées à ces dates",
+                    )
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
         return data
 
 
@@ -81,6 +95,35 @@ class EnrolForm(SentierForm):
 
 class EndEnrolmentForm(SentierForm):
     end_date = forms.DateField(label="Date de fin", widget=DateInput())
+
+
+class CancelSessionForm(SentierForm):
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        help_text="Par exemple : intempéries, encadrant·e absent·e (10 caractères au moins).",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CorrectionMixin:
+    """A late correction (after the supervisor's days) needs a reason: the field is shown
+    only then."""
+
+    def drop_correction(self, late: bool) -> None:
+        if not late:
+            del self.fields["correction_reason"]  # type: ignore[attr-defined]
+
+
+def correction_field() -> forms.CharField:
+    return forms.CharField(
+        label="Motif de la correction tardive",
+        help_text="La séance est passée depuis plus de quelques jours : dites pourquoi vous "
+        "corrigez (10 caractères au moins).",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PartnerForm(SentierModelForm):
@@ -102,6 +145,11 @@ class PartnerNoteForm(SentierModelForm):
         model = PartnerNote
         fields = ["date", "text"]
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        check_date(day, None, timezone.localdate(), "une note rapporte ce qui a eu lieu")
+        return day
 
 
 class DomainForm(SentierModelForm):
@@ -211,7 +259,7 @@ class InviteForm(SentierForm):
         ]
 
 
-class AttendanceForm(SentierForm):
+class AttendanceForm(CorrectionMixin, SentierForm):
     status = forms.ChoiceField(
         label="Présence",
         choices=[c for c in Attendance.choices if c[0] != Attendance.INVITED],
@@ -237,9 +285,14 @@ class AttendanceForm(SentierForm):
         label="Motif si la rémunération est ajustée", required=False, max_length=500
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    correction_reason = correction_field()
+
+    def __init__(self, *args, late=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drop_correction(late)
 
 
-class PaymentForm(SentierForm):
+class PaymentForm(CorrectionMixin, SentierForm):
     key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     amount = forms.DecimalField(
         label="Montant versé (€)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
@@ -253,12 +306,11 @@ class PaymentForm(SentierForm):
         initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
     )
     receipt_number = forms.CharField(label="Numéro de reçu", required=False, max_length=40)
+    correction_reason = correction_field()
 
-    def clean_paid_at(self):
-        paid_at = self.cleaned_data["paid_at"]
-        if paid_at > timezone.now() + timedelta(minutes=5):
-            raise forms.ValidationError("Un paiement ne peut être daté dans le futur.")
-        return paid_at
+    def __init__(self, *args, late=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drop_correction(late)
 
 
 class ReversalForm(SentierForm):
@@ -304,9 +356,18 @@ class AwarenessForm(SentierModelForm):
         fields = ["programme", "date", "theme", "facilitator"]
         widgets = {"date": DateInput()}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, with_people=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = organisation.programmes.all()
+        self.with_people = with_people
+
+    def clean(self):
+        data = super().clean()
+        try:
+            awareness.check_day(data.get("programme"), data.get("date"), self.with_people)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return data
 
 
 class AlternativeForm(SentierModelForm):
@@ -322,3 +383,13 @@ class AlternativeForm(SentierModelForm):
             Q(organisation=organisation) | Q(organisation__isnull=True)
         )
         self.fields["participants"].queryset = persons
+
+    def clean(self):
+        data = super().clean()
+        try:
+            awareness.check_day(
+                data.get("programme"), data.get("date"), bool(data.get("participants"))
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return data

@@ -71,14 +71,19 @@ def awareness_edit(request, pk=None):
         else access.home_organisation(request.user, perm=MANAGE)
     )
     persons = _enrolled_persons(request, orgs)
-    form = AwarenessForm(request.POST or None, instance=session, organisation=org)
     chosen = {str(p) for p in request.POST.getlist("attendees")}
+    keep = persons.filter(pk__in=[int(c) for c in chosen if c.isdigit() and len(c) < 19])
+    # Attendees this editor cannot see stay: they count as people recorded too.
+    hidden = session.attendees.exclude(pk__in=persons.values("pk")).exists() if session else False
+    with_people = request.method == "POST" and (hidden or keep.exists())
+    form = AwarenessForm(
+        request.POST or None, instance=session, organisation=org, with_people=with_people
+    )
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
         if not pk:
             session.created_by = request.user
         session.save()
-        keep = persons.filter(pk__in=[c for c in chosen if c.isdigit()])
         # Only persons this editor can see are touched: others' attendance stays as it was.
         AwarenessAttendance.objects.filter(session=session, person__in=persons).exclude(
             person__in=keep
@@ -95,7 +100,10 @@ def awareness_edit(request, pk=None):
         )
         messages.success(request, "Séance de sensibilisation enregistrée.")
         return redirect("activity:awareness")
-    present = set(session.attendees.values_list("pk", flat=True)) if session else set()
+    if request.method == "POST":  # a refused form keeps the boxes that were ticked
+        present = set(keep.values_list("pk", flat=True))
+    else:
+        present = set(session.attendees.values_list("pk", flat=True)) if session else set()
     return form_page(
         request,
         form,

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.roles import Perm
-from activity.forms import AttendanceForm, InviteForm, PaymentForm, ReversalForm, WorkSessionForm
+from activity.forms import (
+    AttendanceForm,
+    CancelSessionForm,
+    InviteForm,
+    PaymentForm,
+    ReversalForm,
+    WorkSessionForm,
+)
 from activity.models import Enrolment, Participation, Payment, WorkSession
 from activity.services import payments as pay_service
 from activity.services import sessions as service
@@ -95,15 +102,25 @@ def _invitable(request, session):
 def session_detail(request, pk):
     session = access.get_scoped(
         request.user,
-        WorkSession.objects.select_related("worksite", "programme", "supervisor"),
+        WorkSession.objects.select_related("worksite", "programme", "supervisor", "organisation"),
         perm=SESSION,
         pk=pk,
     )
-    participations = (
+    return _detail_page(request, session, CancelSessionForm())
+
+
+def _detail_page(request, session, cancel_form, status=200):
+    participations = list(
         session.participations.select_related("person")
         .prefetch_related("payments")
         .annotate(paid=Coalesce(Sum("payments__amount"), Decimal("0")))
     )
+    missing = {}
+    if not session.cancelled:
+        missing = service.missing_paperwork(session, [p.person_id for p in participations])
+    for p in participations:
+        p.missing = missing.get(p.person_id, [])
+    cancelled_by = session.cancelled_by if session.cancelled_by_id else None
     return render(
         request,
         "activity/session_detail.html",
@@ -112,15 +129,22 @@ def session_detail(request, pk):
             "session": session,
             "participations": participations,
             "invite_form": InviteForm(persons=_invitable(request, session)),
+            "cancel_form": cancel_form,
+            "cancelled_by": cancelled_by,
+            # Why attendance and pay cannot be recorded now ("" when they can).
+            "blocked": service.recording_block(request.user, session),
             "quick": [("present", "Présent·e"), ("absent", "Absent·e")],
         },
+        status=status,
     )
 
 
 @access.requires(perm=SESSION)
 @require_POST
 def session_invite(request, pk):
-    session = access.get_scoped(request.user, WorkSession.objects, perm=SESSION, pk=pk)
+    session = access.get_scoped(
+        request.user, WorkSession.objects.select_related("organisation"), perm=SESSION, pk=pk
+    )
     persons = _invitable(request, session)
     form = InviteForm(request.POST, persons=persons)
     if form.is_valid():
@@ -131,7 +155,11 @@ def session_invite(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"{person.code} est invité·e.")
+            warning = service.paperwork_warning(session, person)
+            if warning:
+                messages.warning(request, warning)
+            else:
+                messages.success(request, f"{person.code} est invité·e.")
     else:
         messages.error(request, "Choisissez une personne inscrite au programme.")
     return redirect("activity:session", pk=session.pk)
@@ -140,16 +168,24 @@ def session_invite(request, pk):
 @access.requires(perm=SESSION)
 @require_POST
 def session_cancel(request, pk):
+    """The confirmation of the session page's cancel form: a reason is required; a refused
+    form comes back on the session page with what was typed."""
     session = access.get_scoped(
-        request.user, WorkSession.objects.select_related("worksite"), perm=SESSION, pk=pk
+        request.user,
+        WorkSession.objects.select_related("worksite", "programme", "supervisor", "organisation"),
+        perm=SESSION,
+        pk=pk,
     )
-    try:
-        service.cancel(request.actor, session)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Séance annulée : elle ne compte plus dans les objectifs.")
-    return redirect("activity:session", pk=session.pk)
+    form = CancelSessionForm(request.POST)
+    if form.is_valid():
+        try:
+            service.cancel(request.actor, session, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Séance annulée : elle ne compte plus dans les objectifs.")
+            return redirect("activity:session", pk=session.pk)
+    return _detail_page(request, session, form)
 
 
 def _participation(request, pk, perm=SESSION):
@@ -166,11 +202,14 @@ def _participation(request, pk, perm=SESSION):
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk):
     participation = _participation(request, pk)
+    session = participation.session
     initial = {
         "status": participation.status if participation.status != "invited" else "present",
         "version": participation.version,
     }
-    form = AttendanceForm(request.POST or None, initial=initial)
+    late = service.needs_correction_reason(session)
+    form = AttendanceForm(request.POST or None, initial=initial, late=late)
+    blocked = service.recording_block(request.user, session)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -182,6 +221,7 @@ def attendance(request, pk):
                 pay=data["pay"],
                 pay_reason=data["pay_reason"],
                 version=data["version"],
+                correction_reason=data.get("correction_reason", ""),
             )
         except StaleEdit as stale:
             form.add_error(None, stale.message)
@@ -198,9 +238,10 @@ def attendance(request, pk):
         "activity/attendance.html",
         {
             "title": f"Présence — {participation.person.code}",
-            "form": form,
+            "form": None if blocked else form,
+            "blocked": blocked,
             "participation": participation,
-            "session": participation.session,
+            "session": session,
         },
     )
 
@@ -210,7 +251,10 @@ def attendance(request, pk):
 def payment(request, pk):
     participation = _participation(request, pk, Perm.PAYMENT_RECORD)
     standing = pay_service.open_payment(participation)
-    form = PaymentForm(request.POST or None, initial={"amount": participation.pay_due})
+    session = participation.session
+    late = service.needs_correction_reason(session)
+    form = PaymentForm(request.POST or None, initial={"amount": participation.pay_due}, late=late)
+    blocked = service.recording_block(request.user, session)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -222,6 +266,7 @@ def payment(request, pk):
                 method=data["method"],
                 paid_at=data["paid_at"],
                 receipt_number=data["receipt_number"],
+                correction_reason=data.get("correction_reason", ""),
             )
         except pay_service.AlreadyPaid as already:
             messages.warning(request, _already_paid_message(already.payment))
@@ -241,7 +286,8 @@ def payment(request, pk):
         "activity/payment.html",
         {
             "title": f"Paiement — {participation.person.code}",
-            "form": form,
+            "form": None if blocked else form,
+            "blocked": blocked,
             "participation": participation,
             "standing": standing,
         },

@@ -122,7 +122,7 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
             period_start=e.start_date,
             period_end=programme.end_date,
             status=Contract.Status.SIGNED,
-            signed_on=e.start_date,
+            signed_on=min(e.start_date, today),
             created_by=payroll,
         )
         for e in enrolments
@@ -151,10 +151,16 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
         day += timedelta(days=1)
     WorkSession.objects.bulk_create(sessions)
     participations, payments = [], []
+    now = timezone.now()
+
+    def noted(day, hour, minute):
+        # Attendance and pay are noted after the session opens, never later than now.
+        return min(timezone.make_aware(datetime.combine(day, time(hour, minute))), now)
+
     for session in WorkSession.objects.filter(programme=programme):
         present = [e for e in enrolments if e.start_date <= session.date]
         for e in rng.sample(present, min(len(present), rng.randint(3, 6))):
-            if session.date > today:
+            if session.opens_at > now:  # not begun yet: invited only
                 participations.append(Participation(session=session, person=e.person))
                 continue
             status = rng.choice(["present"] * 6 + ["left_early", "absent", "excused"])
@@ -169,7 +175,7 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
                     hours=hours,
                     pay_due=hours * session.hourly_rate,
                     recorded_by=supervisor,
-                    recorded_at=timezone.make_aware(datetime.combine(session.date, time(12, 35))),
+                    recorded_at=noted(session.date, 12, 35),
                 )
             )
     Participation.objects.bulk_create(participations)
@@ -179,7 +185,7 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
                 participation=p,
                 amount=p.pay_due,
                 method=rng.choice(["cash", "prepaid_card"]),
-                paid_at=timezone.make_aware(datetime.combine(p.session.date, time(12, 40))),
+                paid_at=noted(p.session.date, 12, 40),
                 receipt_number=f"R{p.pk:05d}",
                 idempotency_key=uuid.uuid4(),
                 recorded_by=supervisor,
@@ -194,13 +200,15 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
             facilitator="Animatrice fictive",
             created_by=coordinator,
         )
+        if awareness.date > today:  # later this month: nobody has attended yet
+            continue
         for e in rng.sample(enrolments, 5):
             AwarenessAttendance.objects.create(session=awareness, person=e.person)
     for alternative in AlternativeKind.objects.filter(organisation=None):
         activity = AlternativeActivity.objects.create(
             programme=programme,
             kind=alternative,
-            date=today - timedelta(days=rng.randint(5, 60)),
+            date=max(today - timedelta(days=rng.randint(5, 60)), programme.start_date),
             description=f"{alternative.name} — sortie collective",
             created_by=coordinator,
         )

@@ -1,10 +1,17 @@
-from datetime import datetime
+from datetime import date as calendar_date
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+
+from core.validity import attendance_late_days
+
+# People arrive early: attendance and pay may be recorded from this long before the start.
+EARLY_ARRIVAL = timedelta(minutes=30)
 
 
 class WorkSession(models.Model):
@@ -44,6 +51,11 @@ class WorkSession(models.Model):
     )
     series = models.UUIDField(null=True, blank=True, editable=False)
     cancelled = models.BooleanField("annulée", default=False)
+    cancel_reason = models.TextField("motif de l'annulation", blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -63,6 +75,21 @@ class WorkSession(models.Model):
 
     def __str__(self):
         return f"{self.worksite.name} — {self.date:%d/%m/%Y} {self.start_time:%H:%M}"
+
+    @property
+    def starts_at(self) -> datetime:
+        """The session's start, an aware datetime in the project's time zone."""
+        return timezone.make_aware(datetime.combine(self.date, self.start_time))
+
+    @property
+    def opens_at(self) -> datetime:
+        """From when attendance and pay may be recorded: people arrive a little early."""
+        return self.starts_at - EARLY_ARRIVAL
+
+    def is_late(self, day: calendar_date) -> bool:
+        """Past the days its supervisor has to record attendance and pay: after that, only a
+        coordinator corrects, with a reason."""
+        return day > self.date + timedelta(days=attendance_late_days())
 
     @property
     def duration_hours(self) -> Decimal:
@@ -124,6 +151,7 @@ class Participation(models.Model):
     hours = models.DecimalField("heures travaillées", max_digits=5, decimal_places=2, default=0)
     pay_due = models.DecimalField("rémunération due (€)", max_digits=8, decimal_places=2, default=0)
     pay_reason = models.TextField("motif de l'ajustement de la rémunération", blank=True)
+    correction_reason = models.TextField("motif de la correction tardive", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

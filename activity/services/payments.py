@@ -1,16 +1,48 @@
 """Same-day pay, recorded exactly once, never edited: corrections are reversals."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from activity.models import Contract, Participation, Payment
+from activity.models import Contract, Participation, Payment, WorkSession
+from activity.services.sessions import check_recording
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
+from core.validity import check_date
+
+# A clock a few minutes ahead on the phone that typed the time is not a future payment.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_paid_at(session: WorkSession, paid_at: datetime) -> None:
+    """A payment is dated from the session's opening (people arrive early) to now."""
+    now = timezone.now()
+    local = timezone.localtime(paid_at)
+    why = "un paiement se date le jour de la séance ou après, jamais dans le futur"
+    try:
+        check_date(local.date(), session.date, timezone.localdate(), why)
+    except ValidationError as error:
+        raise ValidationError({"paid_at": error.messages})
+    if paid_at < session.opens_at:
+        opens = timezone.localtime(session.opens_at)
+        raise ValidationError(
+            {
+                "paid_at": f"Saisissez une heure à partir de {opens:%H:%M} : la séance commence "
+                f"à {session.start_time:%H:%M}."
+            }
+        )
+    if paid_at > now + CLOCK_SKEW:
+        raise ValidationError(
+            {
+                "paid_at": f"Saisissez une heure jusqu'à {timezone.localtime(now):%H:%M} : "
+                "un paiement ne peut être daté dans le futur."
+            }
+        )
 
 
 class AlreadyPaid(Exception):
@@ -27,14 +59,22 @@ def pay(
     method: str,
     paid_at: datetime,
     receipt_number: str = "",
+    correction_reason: str = "",
 ) -> tuple[Payment, bool]:
     """Record the payment. Returns (payment, created); a replay of the same form returns the
-    first payment; a concurrent second payment for the same participation raises AlreadyPaid."""
+    first payment; a concurrent second payment for the same participation raises AlreadyPaid.
+    Not before the session opens; after the supervisor's days, only a coordinator, with a
+    reason (kept on the payment)."""
     existing = Payment.objects.filter(idempotency_key=key).first()
     if existing:
         if existing.participation_id != participation.pk:
             raise ValidationError("Ce formulaire de paiement a déjà servi pour une autre séance.")
         return existing, False
+    session = participation.session
+    if session.cancelled:
+        raise ValidationError("Cette séance est annulée : elle ne se paie pas.")
+    correction_reason = check_recording(actor, session, correction_reason)
+    check_paid_at(session, paid_at)
     with transaction.atomic():
         # Lock the participation: an attendance change cannot slip in between the checks and
         # the payment (services.sessions.mark takes the same lock).
@@ -53,6 +93,7 @@ def pay(
             paid_at=paid_at,
             receipt_number=receipt_number.strip(),
             idempotency_key=key,
+            reason=correction_reason,
             recorded_by=actor.user,
         )
         try:
@@ -75,6 +116,7 @@ def pay(
         label=participation.person.code,
         amount=str(amount),
         method=method,
+        **({"correction_reason": correction_reason} if correction_reason else {}),
     )
     return payment, True
 

@@ -4,11 +4,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from activity.models import Enrolment, Programme
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
+from core.validity import check_date
 
 
 def enrol(
@@ -17,11 +20,12 @@ def enrol(
     errors = {}
     if person.organisation_id != programme.organisation_id:
         errors["person"] = "Cette personne est suivie par une autre structure."
-    if not programme.start_date <= start <= programme.end_date:
-        errors["start_date"] = (
-            f"La date d'entrée doit être comprise dans le programme "
-            f"(du {programme.start_date:%d/%m/%Y} au {programme.end_date:%d/%m/%Y})."
+    try:
+        check_date(
+            start, programme.start_date, programme.end_date, "l'entrée a lieu pendant le programme"
         )
+    except ValidationError as error:
+        errors["start_date"] = error.messages[0]
     verdict = person.eligibility(start)
     override_reason = override_reason.strip()
     if not verdict.eligible and len(override_reason) < 20:
@@ -59,13 +63,19 @@ def enrol(
 
 
 def end_enrolment(actor: Actor, enrolment: Enrolment, end: date) -> Enrolment:
-    if end < enrolment.start_date:
-        raise ValidationError(
-            {
-                "end_date": "La date de fin ne peut précéder la date d'entrée "
-                f"({enrolment.start_date:%d/%m/%Y})."
-            }
+    """End an enrolment: not before its start, not after its programme, not in the future."""
+    programme = enrolment.programme
+    last = min(programme.end_date, timezone.localdate())
+    try:
+        check_date(
+            end,
+            enrolment.start_date,
+            last,
+            f"la fin suit l'entrée du {enrolment.start_date:%d/%m/%Y} et ne dépasse ni la fin "
+            "du programme ni aujourd'hui",
         )
+    except ValidationError as error:
+        raise ValidationError({"end_date": error.messages})
     enrolment.end_date = end
     enrolment.save(update_fields=["end_date"])
     record(
@@ -77,3 +87,22 @@ def end_enrolment(actor: Actor, enrolment: Enrolment, end: date) -> Enrolment:
         fields=["end_date"],
     )
     return enrolment
+
+
+def programme_span(programme: Programme) -> tuple[date | None, date | None]:
+    """The first and last days something is recorded in the programme (enrolments, work
+    and awareness sessions, alternative activities): its dates may not leave them out."""
+    firsts, lasts = [], []
+    for queryset, start, end in (
+        (programme.enrolments.all(), "start_date", "end_date"),
+        (programme.enrolments.all(), "start_date", "start_date"),
+        (programme.work_sessions.all(), "date", "date"),
+        (programme.awareness_sessions.all(), "date", "date"),
+        (programme.alternatives.all(), "date", "date"),
+    ):
+        found = queryset.aggregate(first=Min(start), last=Max(end))
+        firsts.append(found["first"])
+        lasts.append(found["last"])
+    known_firsts = [d for d in firsts if d]
+    known_lasts = [d for d in lasts if d]
+    return (min(known_firsts) if known_firsts else None, max(known_lasts) if known_lasts else None)

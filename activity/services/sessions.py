@@ -6,17 +6,80 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from activity.models import Enrolment, Participation, WorkSession
+from accounts import access
+from accounts.roles import Perm
+from activity.models import Contract, Enrolment, Participation, WorkSession
 from activity.models.sessions import WORKED, Attendance
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
 from core.concurrency import claim_version
-from people.models import Person
+from core.validity import attendance_late_days
+from people.models import Identity, Person
+
+CONTRACT_MISSING = "contrat à signer"
+IDENTITY_MISSING = "identité manquante"
 
 MAX_WEEKS = 52
+# A written reason: a few words at least, like every other reason of the project.
+MIN_REASON = 10
+# Who corrects attendance and pay once the supervisor's days are over: coordination holds
+# the programme, the supervisor does not (accounts/roles.py).
+CORRECTOR_PERM = Perm.PROGRAMME_MANAGE
+
+
+def may_correct_late(user, session: WorkSession) -> bool:
+    return user is not None and access.holds_in(user, session.organisation_id, perm=CORRECTOR_PERM)
+
+
+def recording_block(user, session: WorkSession) -> str:
+    """Why attendance and pay cannot be recorded now by this user ("" when they can)."""
+    if session.cancelled:
+        return "Cette séance est annulée : on n'y note ni présence ni paiement."
+    if timezone.now() < session.opens_at:
+        opens = timezone.localtime(session.opens_at)
+        return (
+            f"La séance commence le {session.date:%d/%m/%Y} à {session.start_time:%H:%M} : "
+            f"présences et paiements se notent à partir de {opens:%H:%M} ce jour-là."
+        )
+    if session.is_late(timezone.localdate()) and not may_correct_late(user, session):
+        return late_message(session)
+    return ""
+
+
+def late_message(session: WorkSession) -> str:
+    days = attendance_late_days()
+    return (
+        f"La séance date du {session.date:%d/%m/%Y} : passé {days} jours, seul·e un·e "
+        "chargé·e de projet corrige les présences et la paie, avec un motif écrit."
+    )
+
+
+def needs_correction_reason(session: WorkSession) -> bool:
+    return session.is_late(timezone.localdate())
+
+
+def check_recording(actor: Actor, session: WorkSession, reason: str) -> str:
+    """Refuse attendance or pay before the session opens, or after the supervisor's days
+    without a coordinator's written reason. Returns the reason to keep ("" when not late)."""
+    block = recording_block(actor.user, session)
+    if block:
+        raise ValidationError(block)
+    if not needs_correction_reason(session):
+        return ""
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise ValidationError(
+            {
+                "correction_reason": f"Séance du {session.date:%d/%m/%Y}, passé "
+                f"{attendance_late_days()} jours : écrivez le motif de la correction "
+                f"({MIN_REASON} caractères au moins)."
+            }
+        )
+    return reason
 
 
 def plan(actor: Actor, session: WorkSession, weeks: int = 1) -> list[WorkSession]:
@@ -117,13 +180,16 @@ def mark(
     pay: Decimal | None,
     pay_reason: str,
     version: int | None,
+    correction_reason: str = "",
 ) -> Participation:
     """Record attendance; hours come from the session times unless corrected, pay is
-    hours × rate unless adjusted with a written reason. Raises StaleEdit when `version`
-    is not the stored one (someone recorded it meanwhile)."""
+    hours × rate unless adjusted with a written reason. Not before the session opens; after
+    the supervisor's days (attendance_late_days), only a coordinator, with a reason. Raises
+    StaleEdit when `version` is not the stored one (someone recorded it meanwhile)."""
     session = participation.session
     if session.cancelled:
         raise ValidationError("Cette séance est annulée : on n'y note plus de présence.")
+    correction_reason = check_recording(actor, session, correction_reason)
     duration = session.duration_hours
     errors = {}
     if status not in Attendance.values or status == Attendance.INVITED:
@@ -173,6 +239,7 @@ def mark(
         participation.hours = hours
         participation.pay_due = pay
         participation.pay_reason = pay_reason
+        participation.correction_reason = correction_reason
         participation.recorded_by = actor.user
         participation.recorded_at = timezone.now()
         participation.save()
@@ -183,17 +250,34 @@ def mark(
         organisation=session.organisation,
         label=participation.person.code,
         status=status,
+        **({"correction_reason": correction_reason} if correction_reason else {}),
     )
     return participation
 
 
-def cancel(actor: Actor, session: WorkSession) -> WorkSession:
-    if Participation.objects.filter(session=session, payments__isnull=False).exists():
+def cancel(actor: Actor, session: WorkSession, reason: str) -> WorkSession:
+    """Cancel the session, with the reason it is not held: it then counts nowhere."""
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
         raise ValidationError(
-            "Des paiements sont enregistrés pour cette séance : annulez-les d'abord."
+            {"reason": f"Écrivez le motif de l'annulation ({MIN_REASON} caractères au moins)."}
         )
-    session.cancelled = True
-    session.save(update_fields=["cancelled"])
+    with transaction.atomic():
+        locked = WorkSession.objects.select_for_update().get(pk=session.pk)
+        if locked.cancelled:
+            raise ValidationError({"reason": "Cette séance est déjà annulée."})
+        if Participation.objects.filter(session=session, payments__isnull=False).exists():
+            raise ValidationError(
+                {
+                    "reason": "Des paiements sont enregistrés pour cette séance : "
+                    "annulez-les d'abord."
+                }
+            )
+        session.cancelled = True
+        session.cancel_reason = reason
+        session.cancelled_by = actor.user
+        session.cancelled_at = timezone.now()
+        session.save(update_fields=["cancelled", "cancel_reason", "cancelled_by", "cancelled_at"])
     record(
         actor,
         Action.UPDATE,
@@ -201,8 +285,45 @@ def cancel(actor: Actor, session: WorkSession) -> WorkSession:
         organisation=session.organisation,
         label=str(session),
         fields=["cancelled"],
+        reason=reason,
     )
     return session
+
+
+def missing_paperwork(session: WorkSession, person_ids) -> dict[int, list[str]]:
+    """What payroll will lack to pay these persons for the session (a signed contract when
+    the organisation requires one, a civil identity), by person id: told at invitation
+    time, so that it is ready before pay day. Two queries, whatever the number of persons."""
+    person_ids = set(person_ids)
+    with_identity = set(
+        Identity.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
+    )
+    covered = person_ids
+    if session.organisation.pay_requires_signed_contract:
+        covered = set(
+            Contract.objects.filter(person_id__in=person_ids, status=Contract.Status.SIGNED)
+            .filter(
+                Q(session=session) | Q(period_start__lte=session.date, period_end__gte=session.date)
+            )
+            .values_list("person_id", flat=True)
+        )
+    missing: dict[int, list[str]] = {}
+    for pk in person_ids:
+        lacks = [CONTRACT_MISSING] if pk not in covered else []
+        lacks += [IDENTITY_MISSING] if pk not in with_identity else []
+        if lacks:
+            missing[pk] = lacks
+    return missing
+
+
+def paperwork_warning(session: WorkSession, person: Person) -> str:
+    lacks = missing_paperwork(session, [person.pk]).get(person.pk)
+    if not lacks:
+        return ""
+    return (
+        f"{person.code} est invité·e, mais la paie ne pourra pas l'indemniser en l'état "
+        f"({', '.join(lacks)}) : prévenez la paie avant le jour de la séance."
+    )
 
 
 def sessions_on(organisations, day):

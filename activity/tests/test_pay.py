@@ -249,6 +249,8 @@ def test_contract_without_identity_says_so(login, world):
 def test_contract_lifecycle(login, world, person):
     client = login("payroll")
     assert client.post(reverse("activity:contract_add"), {"person": person.code}).status_code == 200
+    # The world's period contract covers the session: a second one would overlap it.
+    Contract.objects.filter(pk=world["contract"].pk).update(status="cancelled")
     client.post(
         reverse("activity:contract_add"), {"person": person.code, "session": world["session"].pk}
     )
@@ -264,7 +266,7 @@ def test_contract_lifecycle(login, world, person):
     )
     contract.refresh_from_db()
     assert contract.status == "signed"
-    assert Contract.signed_cover(person, world["session"]).count() == 2
+    assert Contract.signed_cover(person, world["session"]).count() == 1
 
 
 def test_payroll_export_csv_and_xlsx(login, present, person, world):

@@ -38,7 +38,7 @@ def test_enrolment_rules(login, world, person):
     )
     assert "déjà inscrite" in twice.content.decode()
     outside = client.post(url, {"person": person.code, "start_date": "1999-01-01"})
-    assert "comprise dans le programme" in outside.content.decode()
+    assert "Saisissez une date entre le" in outside.content.decode()
     unknown = client.post(url, {"person": "ZZZ-ZZZ", "start_date": "2025-01-01"})
     assert "Aucune personne de code ZZZ-ZZZ" in unknown.content.decode()
     assert Enrolment.objects.count() == 1
@@ -195,7 +195,10 @@ def test_cancelled_session_takes_no_booking_and_paid_one_cannot_be_cancelled(log
     session = world["session"]
     client = login("supervisor")
     world["participation"].delete()
-    client.post(reverse("activity:session_cancel", args=[session.pk]))
+    client.post(
+        reverse("activity:session_cancel", args=[session.pk]),
+        {"reason": "Intempéries : chantier fermé."},
+    )
     session.refresh_from_db()
     assert session.cancelled
     client.post(reverse("activity:session_invite", args=[session.pk]), {"person": person.pk})
@@ -225,7 +228,11 @@ def test_cancelled_session_takes_no_booking_and_paid_one_cannot_be_cancelled(log
         idempotency_key=uuid.uuid4(),
         recorded_by=session.supervisor,
     )
-    page = client.post(reverse("activity:session_cancel", args=[other.pk]), follow=True)
+    page = client.post(
+        reverse("activity:session_cancel", args=[other.pk]),
+        {"reason": "Intempéries : chantier fermé."},
+        follow=True,
+    )
     assert "annulez-les d" in page.content.decode()
     other.refresh_from_db()
     assert not other.cancelled

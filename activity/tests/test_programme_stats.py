@@ -95,7 +95,7 @@ def test_services_keep_the_figures_exact(world, users, person, carrier):
     )
     totals = indicators.overview(date.today(), [carrier.pk])["totals"]
     assert (totals["prestations"], totals["persons"], totals["hours"]) == (2, 1, Decimal("4.5"))
-    session_service.cancel(request_as(users["coordinator"]), later)
+    session_service.cancel(request_as(users["coordinator"]), later, "Intempéries : chantier fermé.")
     group = indicators.overview(date.today(), [carrier.pk])["groups"][programme.pk]
     assert (group["prestations"], group["hours"], group["pay"]) == (1, Decimal("1.5"), 15)
     assert group["enrolled"] == 1

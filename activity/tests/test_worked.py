@@ -244,7 +244,7 @@ def _apply(op, session, person, status, n, actor):
     elif op == "invite":
         session_service.invite(actor, session, person)
     elif op == "cancel":
-        session_service.cancel(actor, session)
+        session_service.cancel(actor, session, "Intempéries : chantier fermé.")
     elif participation is None:
         return
     elif op in ("present", "absent", "mark", "stale"):
