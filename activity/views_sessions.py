@@ -133,6 +133,8 @@ def _detail_page(request, session, cancel_form, status=200):
             "cancelled_by": cancelled_by,
             # Why attendance and pay cannot be recorded now ("" when they can).
             "blocked": service.recording_block(request.user, session),
+            # A coordinator's late correction needs a reason: no one-tap buttons then.
+            "late": service.needs_correction_reason(session),
             "quick": [("present", "Présent·e"), ("absent", "Absent·e")],
         },
         status=status,

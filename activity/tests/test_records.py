@@ -190,6 +190,9 @@ def test_after_the_late_days_only_a_coordinator_corrects_with_a_reason(login, wi
     assert p.status == "invited"
 
     coordinator = login("coordinator")
+    page = coordinator.get(reverse("activity:session", args=[p.session_id])).content.decode()
+    assert "demande un motif écrit" in page and "Noter la présence" in page
+    assert 'name="status"' not in page  # no one-tap button: a reason is needed
     no_reason = mark(coordinator, p, status="present")
     assert "écrivez le motif de la correction" in no_reason.content.decode()
     p.refresh_from_db()
@@ -209,7 +212,10 @@ def test_after_the_late_days_only_a_coordinator_corrects_with_a_reason(login, wi
 def test_within_the_late_days_the_supervisor_still_records(login, wide):
     last_day = timezone.localdate() - timedelta(days=attendance_late_days())
     p = booked(wide, last_day)
-    assert mark(login("supervisor"), p, status="present").status_code == 302
+    client = login("supervisor")
+    page = client.get(reverse("activity:session", args=[p.session_id])).content.decode()
+    assert 'name="status"' in page and "demande un motif" not in page
+    assert mark(client, p, status="present").status_code == 302
     p.refresh_from_db()
     assert p.status == "present" and p.correction_reason == ""
 
