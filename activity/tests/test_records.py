@@ -539,7 +539,8 @@ def test_rules_find_enrolments_and_contracts_that_cannot_be(wide, users):
     assert found("contract-overlap") == [] and found("contract-not-enrolled") == []
 
 
-def test_rules_find_future_awareness_alternatives_and_notes(world, users):
+def test_rules_find_future_awareness_alternatives_and_notes(wide, users):
+    world = wide
     programme, person = world["programme"], world["enrolment"].person
     tomorrow = timezone.localdate() + timedelta(days=1)
     coordinator = users["coordinator"]
