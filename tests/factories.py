@@ -106,8 +106,10 @@ def programme_world(carrier, users, person):
         partner=partner,
         supervisor=users["supervisor"],
         date=today,
-        start_time=time(9, 0),
-        end_time=time(12, 0),
+        # From midnight: attendance and pay open 30 minutes before a session starts, so the
+        # tests can record them whatever the hour the suite runs at.
+        start_time=time(0, 0),
+        end_time=time(3, 0),
         places=8,
         hourly_rate=Decimal("10.00"),
         created_by=users["supervisor"],

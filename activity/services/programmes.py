@@ -1,6 +1,6 @@
 """Enrolling persons in a programme: the eligibility rules apply on the enrolment date."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +11,7 @@ from activity.models import Enrolment, Programme
 from audit.models import Action
 from audit.services import record
 from core.actor import Actor
-from core.validity import check_date
+from core.validity import check_date, date_message
 
 
 def enrol(
@@ -26,6 +26,15 @@ def enrol(
         )
     except ValidationError as error:
         errors["start_date"] = error.messages[0]
+    # A new pathway starts after the last exit (pathways' Exit, reached through the person's
+    # reverse relation, not an import: activity sits below pathways). An entry on or before
+    # it would open no pathway and move the due dates of assessments already recorded.
+    last_exit = person.exits.aggregate(last=Max("date"))["last"]
+    if last_exit and start <= last_exit and "start_date" not in errors:
+        errors["start_date"] = date_message(
+            last_exit + timedelta(days=1),
+            why=f"la personne est sortie du dispositif le {last_exit:%d/%m/%Y}",
+        )
     verdict = person.eligibility(start)
     override_reason = override_reason.strip()
     if not verdict.eligible and len(override_reason) < 20:

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -571,3 +572,23 @@ def test_an_old_cancelled_session_without_reason_is_listed_not_a_rule(world):
     WorkSession.objects.filter(pk=world["session"].pk).update(cancelled=True)
     assert list(rules.cancelled_without_reason()) == [world["session"]]
     assert all(not code.startswith("session-") for code in integrity.discover())
+
+
+def test_an_entry_on_or_before_the_last_exit_is_refused_and_the_day_after_accepted(world, users):
+    """An enrolment dated on or before the person's last exit would open no new pathway and
+    move the due dates of the assessments already recorded."""
+    from activity.services import programmes as programme_service
+    from pathways.models import Exit
+
+    programme, person = world["programme"], world["participation"].person
+    actor = Actor(user=users["coordinator"], where="test")
+    enrolment = Enrolment.objects.get(programme=programme, person=person)
+    exit_day = programme.start_date + timedelta(days=10)
+    Enrolment.objects.filter(pk=enrolment.pk).update(end_date=exit_day)
+    Exit.objects.create(person=person, date=exit_day, kind="neutral", author=users["coordinator"])
+    reason = "Dérogation décidée en comité de suivi."
+    with pytest.raises(ValidationError) as refused:
+        programme_service.enrol(actor, programme, person, exit_day, reason)
+    assert "sortie du dispositif le" in refused.value.message_dict["start_date"][0]
+    again = programme_service.enrol(actor, programme, person, exit_day + timedelta(days=1), reason)
+    assert again.start_date == exit_day + timedelta(days=1)

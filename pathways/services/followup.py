@@ -242,9 +242,14 @@ def close(actor: Actor, person, form) -> Exit:
                 }
             )
         form.save_m2m()
-        Enrolment.objects.filter(
+        # Each open enrolment ends on the exit date, or its programme's end if earlier: an
+        # enrolment never outlives its programme (activity's rule enrolment-outside-programme).
+        open_enrolments = Enrolment.objects.filter(
             person=person, end_date__isnull=True, start_date__lte=exit_.date
-        ).update(end_date=exit_.date)
+        ).select_related("programme")
+        for enrolment in open_enrolments:
+            enrolment.end_date = min(exit_.date, enrolment.programme.end_date)
+            enrolment.save(update_fields=["end_date"])
         Person.objects.filter(pk=person.pk).update(status=Status.EXITED, version=F("version") + 1)
     record(
         actor,

@@ -46,8 +46,9 @@ def test_plan_attend_pay_and_see_the_dashboard(phone, carrier, users, person):
     page.get_by_label("Programme").select_option(str(world["programme"].pk))
     page.get_by_label("Chantier ou atelier").select_option(str(world["worksite"].pk))
     page.get_by_label("Date").fill(world["session"].date.isoformat())
-    page.get_by_label("Début").fill("13:00")
-    page.get_by_label("Fin").fill("16:30")
+    # From midnight: attendance opens 30 minutes before the start, whatever the hour now.
+    page.get_by_label("Début").fill("00:00")
+    page.get_by_label("Fin").fill("03:30")
     page.get_by_label("Places").fill("4")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r"/programme/seances/\d+/$"))
