@@ -2,7 +2,8 @@ import uuid
 from datetime import date
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.utils import timezone
 
 from accounts import access
 from accounts.models import Organisation, Team
@@ -155,7 +156,25 @@ class PersonForm(SentierModelForm):
                 validity.check_date(data.get(name), last=today, why=why)
             except forms.ValidationError as error:
                 self.add_error(name, error)
+        self._consent_after_notes(data.get("consent_date"))
         return data
+
+    def _consent_after_notes(self, consent):
+        """A person is known from the earlier of the consent and the file's creation; notes
+        cannot be dated before (pathways' rule note-before-known). Moving the consent later
+        must not leave notes already written before the day the person was known. The notes
+        are reached through the reverse relation: people sits below pathways."""
+        if consent is None or self.instance.pk is None or "consent_date" in self.errors:
+            return
+        known = min(consent, timezone.localtime(self.instance.created_at).date())
+        earliest = self.instance.notes.aggregate(first=Min("date"))["first"]
+        if earliest is not None and earliest < known:
+            self.add_error(
+                "consent_date",
+                validity.date_message(
+                    last=earliest, why="le suivi comporte des notes datées d'avant"
+                ),
+            )
 
 
 class OverrideForm(SentierForm):

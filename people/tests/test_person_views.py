@@ -180,3 +180,34 @@ def test_opening_a_file_is_audited(login, person, users):
     event = AuditEvent.objects.get(action=Action.VIEW)
     assert event.actor == users["health"] and event.object_label == person.code
     assert event.organisation == person.organisation and event.ip == "127.0.0.1"
+
+
+def test_consent_moved_after_existing_notes_is_refused_and_before_them_accepted(
+    login, person, users
+):
+    """Notes cannot precede the day a person was known (the earlier of the consent and the
+    file's creation): moving the consent later must not strand notes before it."""
+    from datetime import timedelta
+
+    from pathways.models import Note
+
+    created = person.created_at.date()
+    note = Note(
+        person=person,
+        organisation=person.organisation,
+        level="team",
+        date=created - timedelta(days=20),
+        author=users["social_worker"],
+    )
+    note.seal({"text": "Rencontre en maraude."})
+    note.save()
+    Person.objects.filter(pk=person.pk).update(consent_date=created - timedelta(days=30))
+    client = login("social_worker")
+    url = reverse("people:edit", args=[person.code])
+    later = (created - timedelta(days=10)).isoformat()
+    refused = client.post(url, form_data(consent_date=later, version=person.version))
+    assert refused.status_code == 200
+    assert "le suivi comporte des notes datées d&#x27;avant" in refused.content.decode()
+    earlier = (created - timedelta(days=25)).isoformat()
+    accepted = client.post(url, form_data(consent_date=earlier, version=person.version))
+    assert accepted.status_code == 302
