@@ -3,7 +3,7 @@ Everything stored here is a count or an amount: never a person."""
 
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
 
 from activity import indicators
@@ -15,20 +15,8 @@ from activity.models import (
 )
 from activity.models.sessions import Attendance
 from core.counts import counts
-from pathways.models import Assessment, Exit, Referral, Service
-
-
-def table(key, title, columns, rows, kind, shares=()):
-    """kind: "grid" (counts with row and column totals, full suppression), "counts"
-    (independent counts, small ones hidden), "amounts" (not suppressed)."""
-    return {
-        "key": key,
-        "title": title,
-        "columns": columns,
-        "rows": rows,
-        "kind": kind,
-        "shares": [list(s) for s in shares],
-    }
+from reporting import figures_followup as followup
+from reporting.table import table
 
 
 def _worked(programme, start, end):
@@ -73,13 +61,7 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
             "counts",
             shares=[("Couverture", 2, 1)],
         ),
-        table(
-            "pay",
-            "Heures et rémunérations par mois",
-            ["Mois", "Heures", "Rémunérations (€)"],
-            [[f"{m.month:%m/%Y}", float(m.hours), float(m.pay)] for m in months],
-            "amounts",
-        ),
+        pay_table(months),
     ]
     recorded = Participation.objects.filter(
         session__programme=programme,
@@ -128,44 +110,7 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
         tables.append(
             table(key, title, ["", "Prestations"], [[r["label"], r["n"]] for r in rows], "grid")
         )
-    persons = Enrolment.objects.filter(programme=programme).values("person")
-    # A referral or an exit counts for the programme when the person was enrolled that day.
-    referrals = Referral.objects.filter(date__range=(start, end)).filter(
-        _enrolled_that_day(programme)
-    )
-    outcomes = Referral.Outcome.choices
-    grid = {
-        (r["service__kind"], r["outcome"]): r["n"]
-        for r in referrals.values("service__kind", "outcome").annotate(n=Count("id"))
-    }
-    tables.append(
-        table(
-            "referrals",
-            "Orientations et leurs suites",
-            ["Service"] + [label for _, label in outcomes],
-            [
-                [label] + [grid.get((kind, o), 0) for o, _ in outcomes]
-                for kind, label in Service.Kind.choices
-            ],
-            "grid",
-        )
-    )
-    exits = dict(
-        Exit.objects.filter(date__range=(start, end))
-        .filter(_enrolled_that_day(programme))
-        .values_list("kind")
-        .annotate(n=Count("id"))
-    )
-    tables.append(
-        table(
-            "exits",
-            "Sorties par type",
-            ["Type de sortie", "Nombre"],
-            [[label, exits.get(kind, 0)] for kind, label in Exit.Kind.choices],
-            "grid",
-        )
-    )
-    tables.append(cohort_change(persons, end))
+    tables += followup.tables(programme, start, end)
     return {
         "programme": programme.name,
         "period": [start.isoformat(), end.isoformat()],
@@ -175,61 +120,11 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
     }
 
 
-def _enrolled_that_day(programme):
-    """Enrolled in the programme on the row's date. The person__in narrows the rows first
-    (index on person): without it every referral or exit of the period in the country is
-    tested."""
-    persons = Enrolment.objects.filter(programme=programme).values("person")
-    enrolled = Enrolment.objects.filter(
-        programme=programme, person=OuterRef("person"), start_date__lte=OuterRef("date")
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("date")))
-    return Q(person__in=persons) & Q(Exists(enrolled))
-
-
-def cohort_change(persons, end: date):
-    """Per person, between the intake of their latest pathway and that pathway's latest
-    later assessment (database subqueries; one row per person)."""
-    latest = (
-        Assessment.objects.filter(
-            person=OuterRef("person"),
-            cycle=OuterRef("cycle"),
-            date__gte=OuterRef("date"),
-            date__lte=end,
-        )
-        .exclude(kind="intake")
-        .order_by("-date", "-pk")
-    )
-    newer_pathway = Assessment.objects.filter(
-        person=OuterRef("person"), kind="intake", cycle__gt=OuterRef("cycle"), date__lte=end
-    )
-    pairs = (
-        Assessment.objects.filter(person__in=persons, kind="intake", date__lte=end)
-        .exclude(Exists(newer_pathway))
-        .annotate(
-            last_trend=Subquery(latest.values("trend")[:1]),
-            last_days=Subquery(latest.values("crack_days_last7")[:1]),
-            last_sleep=Subquery(latest.values("sleep")[:1]),
-            last_health=Subquery(latest.values("self_rated_health")[:1]),
-        )
-        .filter(last_trend__isnull=False)
-    )
-    counts = pairs.aggregate(
-        base=Count("person", distinct=True),
-        less=Count("person", distinct=True, filter=Q(last_trend__in=["less", "stopped"])),
-        stopped=Count("person", distinct=True, filter=Q(last_trend="stopped") | Q(last_days=0)),
-        sleep=Count("person", distinct=True, filter=Q(last_sleep__gt=F("sleep"))),
-        health=Count("person", distinct=True, filter=Q(last_health__gt=F("self_rated_health"))),
-    )
+def pay_table(months) -> dict:
     return table(
-        "cohort",
-        "Évolution de la cohorte entre l'entrée et le dernier bilan",
-        ["Évolution", "Personnes", "Base"],
-        [
-            ["Consomment moins (ou plus du tout)", counts["less"], counts["base"]],
-            ["Ont arrêté", counts["stopped"], counts["base"]],
-            ["Dorment mieux", counts["sleep"], counts["base"]],
-            ["Se sentent en meilleure santé", counts["health"], counts["base"]],
-        ],
-        "counts",
-        shares=[("Part", 1, 2)],
+        "pay",
+        "Heures et rémunérations par mois",
+        ["Mois", "Heures", "Rémunérations (€)"],
+        [[f"{m.month:%m/%Y}", float(m.hours), float(m.pay)] for m in months],
+        "amounts",
     )

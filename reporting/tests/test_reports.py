@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from activity.models import Participation
 from audit.models import Action, AuditEvent
-from reporting import figures
+from reporting import figures, figures_followup
 from reporting.models import ActionItem, Meeting, Report
 
 pytestmark = pytest.mark.django_db
@@ -254,9 +254,9 @@ def test_cohort_change_is_per_person_and_latest_pathway(funded, users):
     )
     rows = {
         r[0]: r
-        for r in figures.cohort_change(Participation.objects.values("person"), d(year, 12, 31))[
-            "rows"
-        ]
+        for r in figures_followup.cohort_change(
+            Participation.objects.values("person"), d(year, 12, 31)
+        )["rows"]
     }
     assert rows["Ont arrêté"][1:] == [0, 1]  # base is one person, their latest pathway says "more"
 
