@@ -1,4 +1,10 @@
-"""Programme dashboard figures, every one computed by a database aggregate."""
+"""Programme dashboard figures, every one computed by a database aggregate.
+
+Pay is told three ways wherever it is summed (issue 15): "due" (pay_due of worked
+participations), "paid" (the net of payments and reversals on those participations) and
+"outstanding" (due − paid: worked but not paid, or reversed and not paid again). Both "due"
+and "paid" are counted by the month of the session worked, not by the day the money changed
+hands, so a month's three figures describe the same prestations."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +19,7 @@ from activity.models import (
     AwarenessSession,
     Enrolment,
     Participation,
+    Payment,
     Programme,
     ProgrammeStat,
     WorkSession,
@@ -32,11 +39,26 @@ class MonthLine:
     reached_minimum: int
     prestations: int
     hours: Decimal
-    pay: Decimal
+    pay: Decimal  # due
+    paid: Decimal = Decimal("0")
 
     @property
     def coverage(self) -> int | None:
         return round(100 * self.reached_minimum / self.enrolled) if self.enrolled else None
+
+    @property
+    def outstanding(self) -> Decimal:
+        return Decimal(self.pay) - Decimal(self.paid)
+
+
+def _month(value) -> date:
+    # TruncMonth gives a datetime on some backends, a date on others.
+    return value.date() if hasattr(value, "date") else value
+
+
+def _paid(programme):
+    """The programme's payments net of reversals (see Payment.objects.on_worked)."""
+    return Payment.objects.on_worked().filter(participation__session__programme=programme)
 
 
 def _worked(programme):
@@ -47,12 +69,21 @@ def monthly(programme: Programme, until: date) -> list[MonthLine]:
     months = [m for m in programme.months() if m <= until]
     worked = _worked(programme)
     per_month = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row
+        _month(row["month"]): row
         for row in worked.annotate(month=TruncMonth("session__date"))
         .values("month")
         .annotate(
             n=Count("id"), hours=Coalesce(Sum("hours"), ZERO), pay=Coalesce(Sum("pay_due"), ZERO)
         )
+    }
+    # Paid by the month of the session paid for, like "due": one grouped query.
+    paid = {
+        _month(row["month"]): row["paid"]
+        for row in _paid(programme)
+        .annotate(month=TruncMonth("participation__session__date"))
+        .values("month")
+        .annotate(paid=Sum("amount"))
+        .order_by()
     }
 
     # Persons at the minimum, month by month: one query, a subquery per month selecting the
@@ -94,6 +125,7 @@ def monthly(programme: Programme, until: date) -> list[MonthLine]:
                 row.get("n", 0),
                 row.get("hours", 0),
                 row.get("pay", 0),
+                paid.get(m) or Decimal("0"),
             )
         )
     return lines
@@ -150,6 +182,7 @@ def summary(programme: Programme, today: date) -> dict:
         pay=Coalesce(Sum("pay_due", filter=worked), ZERO),
         persons=Count("person", distinct=True, filter=worked),
     )
+    paid = _paid(programme).aggregate(paid=Coalesce(Sum("amount"), ZERO))["paid"]
     sessions = WorkSession.objects.filter(programme=programme, cancelled=False).values("pk")
     n = counts(
         programme,
@@ -173,7 +206,9 @@ def summary(programme: Programme, today: date) -> dict:
         "sessions_held": n["held"],
         "sessions_planned": n["planned"],
         "hours": totals["hours"],
-        "pay": totals["pay"],
+        "pay": totals["pay"],  # due
+        "paid": paid,
+        "outstanding": totals["pay"] - paid,
         "attendance_rate": round(100 * totals["prestations"] / totals["recorded"])
         if totals["recorded"]
         else None,
@@ -204,14 +239,20 @@ def breakdown(programme: Programme, field: str, label: str):
 def overview(today: date, organisations=None, by: str = "programme") -> dict:
     """Per programme (by="programme") or per organisation (by="organisation") and in total,
     over the programmes of some organisations (None: all of them): enrolled persons, persons
-    who worked, prestations, hours, pay and sessions held. Four grouped queries whatever the
-    size: enrolments and work come from ProgrammeStat, kept exact by triggers
-    (migration activity/0004); a person counts once in a total however many programmes they had."""
+    who worked, prestations, hours, pay (due, paid, outstanding) and sessions held. Five
+    grouped queries whatever the size: enrolments and work come from ProgrammeStat, kept exact
+    by triggers (migration activity/0004); pay due is its column, paid is one grouped query
+    over Payment; a person counts once in a total however many programmes they had."""
     stats = ProgrammeStat.objects.all()
     sessions = WorkSession.objects.filter(cancelled=False, date__lte=today)
+    # ProgrammeStat's programme and organisation are the session's programme and its owner.
+    payments = Payment.objects.on_worked().filter(participation__session__programme__isnull=False)
     if organisations is not None:
         stats = stats.filter(organisation__in=organisations)
         sessions = sessions.filter(organisation__in=organisations)
+        payments = payments.filter(
+            participation__session__programme__organisation__in=organisations
+        )
     # Count first: their filters must read the columns, not the sums named alike.
     figures = dict(
         enrolled=Count("person", distinct=True, filter=Q(enrolled=True)),
@@ -223,11 +264,30 @@ def overview(today: date, organisations=None, by: str = "programme") -> dict:
         pay=Coalesce(Sum("pay"), ZERO),
     )
     held = dict(sessions.values_list(by).annotate(n=Count("id")).order_by())
+    paid = dict(
+        payments.values_list(
+            {
+                "programme": "participation__session__programme",
+                "organisation": "participation__session__programme__organisation",
+            }[by]
+        )
+        .annotate(paid=Sum("amount"))
+        .order_by()
+    )
     empty = {"enrolled": 0, "persons": 0, "prestations": 0, "hours": 0, "pay": 0}
     groups = {pk: {**empty, "held": n} for pk, n in held.items()}
     for row in stats.values(by).annotate(**figures).annotate(**sums).order_by():
         pk = row.pop(by)
         groups[pk] = {**row, "held": held.get(pk, 0)}
+    for pk, group in groups.items():
+        _split_pay(group, paid.get(pk))
     totals = stats.aggregate(**figures, **sums)
     totals["held"] = sum(held.values())
+    _split_pay(totals, sum(paid.values(), Decimal("0")))
     return {"groups": groups, "totals": totals}
+
+
+def _split_pay(figures: dict, paid) -> None:
+    """Add paid and outstanding beside pay (due)."""
+    figures["paid"] = Decimal(str(paid or 0))
+    figures["outstanding"] = Decimal(str(figures["pay"] or 0)) - figures["paid"]

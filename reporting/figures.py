@@ -121,10 +121,16 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
 
 
 def pay_table(months) -> dict:
+    """Hours, then pay due, paid and outstanding, by month of the session worked (see
+    activity.indicators). Hours stay in column 1: the PDF's hours chart reads it, in this
+    shape and in the three-column one of reports generated before (frozen in their data)."""
     return table(
         "pay",
-        "Heures et rémunérations par mois",
-        ["Mois", "Heures", "Rémunérations (€)"],
-        [[f"{m.month:%m/%Y}", float(m.hours), float(m.pay)] for m in months],
+        "Heures et rémunérations par mois de séance",
+        ["Mois", "Heures", "Rémunérations dues (€)", "Versées (€)", "Reste à verser (€)"],
+        [
+            [f"{m.month:%m/%Y}", float(m.hours), float(m.pay), float(m.paid), float(m.outstanding)]
+            for m in months
+        ],
         "amounts",
     )

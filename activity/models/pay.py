@@ -2,11 +2,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from activity.models.sessions import worked_q
+
 
 class PaymentMethod(models.TextChoices):
     CASH = "cash", "Espèces"
     TRANSFER = "transfer", "Virement"
     PREPAID_CARD = "prepaid_card", "Carte prépayée"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def on_worked(self):
+        """Payments and their reversals (negative) on participations that count as work:
+        summed, the money actually paid — "paid" beside "due" (pay_due of the same worked
+        participations). A payment is only taken for a worked participation and its status
+        cannot change while it stands, so nothing paid is left out."""
+        return self.filter(worked_q("participation__"))
 
 
 class Payment(models.Model):
@@ -40,6 +51,8 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["paid_at", "id"]

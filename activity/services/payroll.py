@@ -1,7 +1,9 @@
-"""Monthly payroll export: figures aggregated by the database, identity added for payroll."""
+"""Monthly payroll export: figures aggregated by the database, identity added for payroll.
+Written by core.spreadsheets, the one writer of every export (numbers stay numbers, no text
+becomes a formula). A footer gives the month's totals due, paid and outstanding: "paid" is the
+same figure as the dashboard's and the report's for that month (payments net of reversals on
+the month's worked sessions)."""
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
 from activity.models import Participation, Payment
+from core import spreadsheets
 from core.dates import month_bounds
 from people.models import Identity
 
@@ -22,7 +25,9 @@ COLUMNS = [
     "Heures",
     "Rémunération due (€)",
     "Payé net (€)",
+    "Reste à verser (€)",
 ]
+TOTAL = "Total du mois"
 ZERO = Value(0, output_field=DecimalField(max_digits=10, decimal_places=2))
 
 
@@ -44,7 +49,8 @@ def month_rows(organisation, month: date, persons) -> list[list]:
         .order_by("person__code")
     )
     paid = dict(
-        Payment.objects.filter(participation__in=worked)
+        Payment.objects.on_worked()
+        .filter(participation__in=worked)
         .values("participation__person_id")
         .annotate(net=Sum("amount"))
         .values_list("participation__person_id", "net")
@@ -58,6 +64,7 @@ def month_rows(organisation, month: date, persons) -> list[list]:
     rows = []
     for r in per_person:
         ident = identities.get(r["person_id"], {})
+        due, net = _money(r["due"]), _money(paid.get(r["person_id"]) or 0)
         rows.append(
             [
                 r["person__code"],
@@ -67,11 +74,25 @@ def month_rows(organisation, month: date, persons) -> list[list]:
                 ident.get("nir", ""),
                 r["sessions"],
                 _money(r["hours"]),
-                _money(r["due"]),
-                _money(paid.get(r["person_id"]) or 0),
+                due,
+                net,
+                due - net,
             ]
         )
     return rows
+
+
+def footer(rows) -> list:
+    """The month's totals: sessions, hours, due, paid, outstanding."""
+    return [
+        TOTAL,
+        "",
+        "",
+        "",
+        "",
+        sum(r[5] for r in rows),
+        *(sum((r[i] for r in rows), Decimal("0.00")) for i in range(6, 10)),
+    ]
 
 
 def _money(value) -> Decimal:
@@ -79,32 +100,13 @@ def _money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is quoted (CSV injection)."""
-    if isinstance(value, str):
-        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-    return value
+def sheet(rows, title: str) -> spreadsheets.Sheet:
+    return spreadsheets.Sheet(title, COLUMNS, [*rows, footer(rows)])
 
 
-def to_csv(rows) -> bytes:
-    buffer = io.StringIO()
-    # Semicolons and a BOM: what French Excel and LibreOffice open without a wizard.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(v) if isinstance(v, str) else str(v).replace(".", ",") for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def to_csv(rows, title: str = "Paie") -> bytes:
+    return spreadsheets.to_csv(sheet(rows, title))
 
 
 def to_xlsx(rows, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append([_cell(v) if isinstance(v, (str, int)) else float(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.to_xlsx([sheet(rows, title)])

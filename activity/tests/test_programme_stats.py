@@ -131,8 +131,8 @@ def test_programme_list_shows_the_overview(world, login, users):
     assert "Synthèse des programmes" in text
     totals = text[text.index("<tfoot>") : text.index("</tfoot>")]
     cells = [c.split("</td>")[0].strip() for c in totals.split("<td>")[1:]]
-    # period, enrolled, worked, sessions held, prestations, hours, pay
-    assert cells == ["", "1", "1", "1", "1", "3,00", "30,00"]
+    # period, enrolled, worked, sessions held, prestations, hours, pay due, paid, outstanding
+    assert cells == ["", "1", "1", "1", "1", "3,00", "30,00", "0,00", "30,00"]
 
 
 OPERATIONS = st.lists(
