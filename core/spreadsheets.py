@@ -30,6 +30,15 @@ class Sheet:
     title: str
     columns: Sequence[str]
     rows: Iterable[Sequence[Any]] = field(default_factory=list)
+    # Lines above the table (its title, the population and period it covers), then a blank
+    # line: a reader of the file alone knows what the figures are.
+    notes: Sequence[str] = ()
+
+    def lines(self) -> list[Sequence[Any]]:
+        head: list[Sequence[Any]] = [[note] for note in self.notes]
+        if head:
+            head.append([])
+        return [*head, self.columns, *self.rows]
 
 
 def neutralise(text: str) -> str:
@@ -79,8 +88,7 @@ def to_csv(sheet: Sheet) -> bytes:
     """Semicolons, CRLF and a BOM: what French Excel and LibreOffice open without a wizard."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_text(c) for c in sheet.columns])
-    for row in sheet.rows:
+    for row in sheet.lines():
         writer.writerow([_csv_text(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -92,7 +100,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     book.remove(book.active)
     for sheet, name in zip(sheets, sheet_names(s.title for s in sheets), strict=True):
         page = book.create_sheet(name)
-        for row in [sheet.columns, *sheet.rows]:
+        for row in sheet.lines():
             values = [cell(v) for v in row]
             if any(isinstance(v, datetime) and v.tzinfo for v in values):
                 values = [v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in values]
@@ -114,7 +122,7 @@ def to_ods(sheets: Sequence[Sheet]) -> bytes:
     doc = OpenDocumentSpreadsheet()
     for sheet, name in zip(sheets, sheet_names(s.title for s in sheets), strict=True):
         table = Table(name=name)
-        for row in [sheet.columns, *sheet.rows]:
+        for row in sheet.lines():
             tr = TableRow()
             for raw in row:
                 value = cell(raw)

@@ -16,7 +16,8 @@ from activity.models import (
 from activity.models.sessions import Attendance
 from core.counts import counts
 from reporting import figures_followup as followup
-from reporting.table import table
+from reporting.figures_profile import profile_table
+from reporting.table import definitions, scope, table
 
 
 def _worked(programme, start, end):
@@ -111,10 +112,14 @@ def build(programme, start: date, end: date, *, free_text="", leads="") -> dict:
             table(key, title, ["", "Prestations"], [[r["label"], r["n"]] for r in rows], "grid")
         )
     tables += followup.tables(programme, start, end)
+    tables.append(profile_table(programme, end))
+    for t in tables:
+        t["scope"] = scope(t["key"], programme.start_date, start, end)
     return {
         "programme": programme.name,
         "period": [start.isoformat(), end.isoformat()],
         "tables": tables,
+        "definitions": definitions(tables),
         "free_text": free_text,
         "leads": leads,
     }

@@ -19,7 +19,14 @@ def _fmt(value):
 
 
 def present(tab: dict, shared: bool, threshold: int) -> dict:
-    """Header and rows of strings (plus a total row for grids), suppressed when shared."""
+    """Header and rows of strings (plus a total row for grids), suppressed when shared, with
+    the population and period the table covers (absent from reports frozen before it was)."""
+    shown = _present(tab, shared, threshold)
+    shown["scope"] = tab.get("scope", "")
+    return shown
+
+
+def _present(tab: dict, shared: bool, threshold: int) -> dict:
     columns = list(tab["columns"]) + [s[0] for s in tab["shares"]]
     labels = [row[0] for row in tab["rows"]]
     numbers = [row[1:] for row in tab["rows"]]
@@ -144,22 +151,31 @@ def _cross_table(raw_tables, presented, threshold):
 
 
 def _sheet(presented: dict) -> spreadsheets.Sheet:
-    """A presented table as a sheet: counts become numbers the spreadsheet can sum; '< 5',
-    's' and labels stay (inert) text."""
+    """A presented table as a sheet, under its title and scope: counts become numbers the
+    spreadsheet can sum; '< 5', 's' and labels stay (inert) text."""
     rows = [
         [int(v) if isinstance(v, str) and v.isdigit() else v for v in row]
         for row in presented["rows"]
     ]
-    return spreadsheets.Sheet(presented["title"], presented["columns"], rows)
+    notes = [presented["title"]] + ([presented["scope"]] if presented.get("scope") else [])
+    return spreadsheets.Sheet(presented["title"], presented["columns"], rows, notes=notes)
+
+
+def _definitions_sheet(definitions) -> list[spreadsheets.Sheet]:
+    if not definitions:
+        return []
+    return [spreadsheets.Sheet("Définitions", ["Tableau", "Définition"], definitions)]
 
 
 def to_csv(presented: dict) -> bytes:
     return spreadsheets.to_csv(_sheet(presented))
 
 
-def to_xlsx(presented_tables: list[dict]) -> bytes:
-    return spreadsheets.to_xlsx([_sheet(t) for t in presented_tables])
+def to_xlsx(presented_tables: list[dict], definitions=()) -> bytes:
+    sheets = [_sheet(t) for t in presented_tables] + _definitions_sheet(definitions)
+    return spreadsheets.to_xlsx(sheets)
 
 
-def to_ods(presented_tables: list[dict]) -> bytes:
-    return spreadsheets.to_ods([_sheet(t) for t in presented_tables])
+def to_ods(presented_tables: list[dict], definitions=()) -> bytes:
+    sheets = [_sheet(t) for t in presented_tables] + _definitions_sheet(definitions)
+    return spreadsheets.to_ods(sheets)

@@ -231,9 +231,9 @@ def download(request, pk, fmt):
         body = rendering.to_csv(presented[keys.index(key)])
         name = f"{name}-{key}"
     elif fmt == "xlsx":
-        body = rendering.to_xlsx(presented)
+        body = rendering.to_xlsx(presented, report.data.get("definitions", ()))
     elif fmt == "ods":
-        body = rendering.to_ods(presented)
+        body = rendering.to_ods(presented, report.data.get("definitions", ()))
     else:
         body = _pdf(request, report, presented, shared)
     record(

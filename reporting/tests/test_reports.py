@@ -184,12 +184,19 @@ def test_downloads_in_every_format(login, funded):
     book = load_workbook(
         io.BytesIO(client.get(reverse("reporting:download", args=[report.pk, "xlsx"])).content)
     )
-    assert len(book.sheetnames) == len(report.data["tables"])
+    # One sheet per table, then the annex of definitions; each sheet opens on its scope.
+    assert len(book.sheetnames) == len(report.data["tables"]) + 1
+    assert book.sheetnames[-1] == "Définitions"
+    first = book[book.sheetnames[0]]
+    assert first["A2"].value.startswith("Depuis le début du programme : du ")
+    assert "Annexe — définitions" in text and "Sur la période : du " in text
     ods = client.get(reverse("reporting:download", args=[report.pk, "ods"]))
     content = zipfile.ZipFile(io.BytesIO(ods.content)).read("content.xml").decode()
     assert "Orientations et leurs suites" in content
     csv = client.get(reverse("reporting:download", args=[report.pk, "csv"]), {"table": "exits"})
-    assert csv.content.decode("utf-8-sig").startswith("Type de sortie;Nombre")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Sorties par type" and lines[1].startswith("Sur la période : du ")
+    assert lines[3].startswith("Type de sortie;Nombre")
     assert client.get(reverse("reporting:download", args=[report.pk, "doc"])).status_code == 404
     assert (
         client.get(
