@@ -49,6 +49,7 @@ class AssessmentForm(SentierModelForm):
             "kind",
             "date",
             "crack_days_last7",
+            "crack_days_last30",
             "trend",
             "other_substances",
             "sleep",
@@ -72,6 +73,14 @@ class AssessmentForm(SentierModelForm):
             try:
                 followup.check_assessment(
                     self.person, data["kind"], data["date"], timezone.localdate()
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        # A trend that contradicts the days entered, told by the trend field.
+        if self.person is not None and data.get("kind") and "crack_days_last7" in data:
+            try:
+                followup.check_trend(
+                    self.person, data["kind"], data["crack_days_last7"], data.get("trend", "")
                 )
             except ValidationError as error:
                 self.add_error(None, error)

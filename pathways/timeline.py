@@ -113,8 +113,7 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
                     a.date,
                     "assessment",
                     str(a),
-                    f"{a.crack_days_last7} j de consommation sur 7 — "
-                    f"{a.get_trend_display()} — santé {a.self_rated_health}/5",
+                    _assessment_summary(a),
                 )
             )
     health_ok = access.health
@@ -154,3 +153,13 @@ def build(person, access, kinds=None, start=None, end=None) -> list[Entry]:
             entries.append(Entry(x.date, "exit", "Sortie du dispositif", detail))
     entries.sort(key=lambda e: e.day, reverse=True)
     return entries
+
+
+def _assessment_summary(a) -> str:
+    parts = [f"{a.crack_days_last7} j de consommation sur 7"]
+    if a.crack_days_last30 is not None:
+        parts.append(f"{a.crack_days_last30} j sur 30")
+    if a.trend:
+        parts.append(f"ressenti : {a.get_trend_display()}")
+    parts.append(f"santé {a.self_rated_health}/5")
+    return " — ".join(parts)

@@ -279,18 +279,14 @@ def referral(request, person, access, pk=None):
         saved = form.save(commit=False)
         saved.person = person
         saved.author_id = saved.author_id or request.user.pk
-        saved.save()
-        record(
-            request.actor,
-            Action.UPDATE if pk else Action.CREATE,
-            saved,
-            organisation=person.organisation,
-            label=person.code,
-            outcome=saved.outcome,
-        )
+        followup.save_referral(request.actor, saved)
         messages.success(request, "Orientation enregistrée.")
         return redirect("pathways:timeline", code=person.code)
-    return _page(request, "form.html", person, access, title="Orientation", form=form)
+    # Earlier outcomes stay readable, with who recorded them and when.
+    history = instance.history.select_related("recorded_by") if instance else None
+    return _page(
+        request, "form.html", person, access, title="Orientation", form=form, history=history
+    )
 
 
 @follows("writer", methods=["GET", "POST"])

@@ -1,12 +1,15 @@
 """The follow-up tables of a committee report: referrals and their outcomes, exits, and the
 cohort's change between intake and the latest assessment."""
 
-from datetime import date
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from activity.models import Enrolment
-from pathways.models import Assessment, Exit, Referral, Service
+from pathways.models import Assessment, Exit, Referral, ReferralOutcome, Service
 from reporting.table import table
 
 
@@ -18,10 +21,11 @@ def tables(programme, start: date, end: date) -> list[dict]:
         _enrolled_that_day(programme)
     )
     outcomes = Referral.Outcome.choices
-    grid = {
-        (r["service__kind"], r["outcome"]): r["n"]
-        for r in referrals.values("service__kind", "outcome").annotate(n=Count("id"))
-    }
+    grid = Counter(
+        referrals.annotate(outcome_then=outcome_as_of(end)).values_list(
+            "service__kind", "outcome_then"
+        )
+    )
     tables.append(
         table(
             "referrals",
@@ -53,6 +57,23 @@ def tables(programme, start: date, end: date) -> list[dict]:
     return tables
 
 
+def outcome_as_of(end: date):
+    """A referral's outcome as known at the end of `end` (issue 15): its latest history row
+    recorded by then, so regenerating a period later reads the same. A referral whose first
+    row was recorded after (entered late, or the state taken over when the history began)
+    reads its first row, which never changes; one without history (none is saved so by the
+    application) its current outcome."""
+    day_after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    history = ReferralOutcome.objects.filter(referral=OuterRef("pk"))
+    known = history.filter(recorded_at__lt=day_after).order_by("-recorded_at", "-pk")
+    first = history.order_by("recorded_at", "pk")
+    return Coalesce(
+        Subquery(known.values("outcome")[:1]),
+        Subquery(first.values("outcome")[:1]),
+        F("outcome"),
+    )
+
+
 def _enrolled_that_day(programme):
     """Enrolled in the programme on the row's date. The person__in narrows the rows first
     (index on person): without it every referral or exit of the period in the country is
@@ -66,7 +87,9 @@ def _enrolled_that_day(programme):
 
 def cohort_change(persons, end: date):
     """Per person, between the intake of their latest pathway and that pathway's latest
-    later assessment (database subqueries; one row per person)."""
+    later assessment, both dated by `end` (database subqueries; one row per person). Use is
+    measured (issue 15): days of crack use in the last 7 days at intake and now; the
+    self-reported trend is read by no figure. Each line gives its own base."""
     latest = (
         Assessment.objects.filter(
             person=OuterRef("person"),
@@ -84,29 +107,48 @@ def cohort_change(persons, end: date):
         Assessment.objects.filter(person__in=persons, kind="intake", date__lte=end)
         .exclude(Exists(newer_pathway))
         .annotate(
-            last_trend=Subquery(latest.values("trend")[:1]),
             last_days=Subquery(latest.values("crack_days_last7")[:1]),
             last_sleep=Subquery(latest.values("sleep")[:1]),
             last_health=Subquery(latest.values("self_rated_health")[:1]),
         )
-        .filter(last_trend__isnull=False)
+        .filter(last_days__isnull=False)
     )
+    using = Q(crack_days_last7__gt=0)
     counts = pairs.aggregate(
         base=Count("person", distinct=True),
-        less=Count("person", distinct=True, filter=Q(last_trend__in=["less", "stopped"])),
-        stopped=Count("person", distinct=True, filter=Q(last_trend="stopped") | Q(last_days=0)),
+        using=Count("person", distinct=True, filter=using),
+        less=Count("person", distinct=True, filter=using & Q(last_days__lt=F("crack_days_last7"))),
+        stopped=Count("person", distinct=True, filter=using & Q(last_days=0)),
+        not_using=Count("person", distinct=True, filter=Q(crack_days_last7=0)),
         sleep=Count("person", distinct=True, filter=Q(last_sleep__gt=F("sleep"))),
         health=Count("person", distinct=True, filter=Q(last_health__gt=F("self_rated_health"))),
     )
+    assessed = "parmi les personnes ayant un bilan d'entrée et un bilan ultérieur"
+    users = "parmi celles qui consommaient à l'entrée"
     return table(
         "cohort",
-        "Évolution de la cohorte entre l'entrée et le dernier bilan",
+        "Évolution de la cohorte entre l'entrée et le dernier bilan (jours de consommation de "
+        "crack sur les 7 derniers jours)",
         ["Évolution", "Personnes", "Base"],
         [
-            ["Consomment moins (ou plus du tout)", counts["less"], counts["base"]],
-            ["Ont arrêté", counts["stopped"], counts["base"]],
-            ["Dorment mieux", counts["sleep"], counts["base"]],
-            ["Se sentent en meilleure santé", counts["health"], counts["base"]],
+            [
+                f"Consommaient à l'entrée (1 jour ou plus), {assessed}",
+                counts["using"],
+                counts["base"],
+            ],
+            [
+                f"Ne consommaient pas à l'entrée (0 jour), {assessed}",
+                counts["not_using"],
+                counts["base"],
+            ],
+            [
+                f"Consomment moins (moins de jours qu'à l'entrée, 0 compris), {users}",
+                counts["less"],
+                counts["using"],
+            ],
+            [f"Ont arrêté (0 jour au dernier bilan), {users}", counts["stopped"], counts["using"]],
+            [f"Dorment mieux, {assessed}", counts["sleep"], counts["base"]],
+            [f"Se sentent en meilleure santé, {assessed}", counts["health"], counts["base"]],
         ],
         "counts",
         shares=[("Part", 1, 2)],

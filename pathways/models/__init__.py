@@ -7,10 +7,11 @@ from pathways.models.pathway import (
     Goal,
     GoalStep,
     Referral,
+    ReferralOutcome,
     Service,
 )
 
 __all__ = [
     "Assessment", "AssessmentKind", "CaseMeeting", "Exit", "ExitReason", "Goal", "GoalStep",
-    "Note", "NoteVersion", "Referral", "Service",
+    "Note", "NoteVersion", "Referral", "ReferralOutcome", "Service",
 ]  # fmt: skip

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.validity import number_message
 from pathways import visibility
 
 
@@ -60,11 +62,29 @@ class Assessment(models.Model):
     # Which pathway: a person re-enrolled after an exit starts a new cycle of assessments.
     cycle = models.PositiveSmallIntegerField(default=1, editable=False)
     date = models.DateField("date")
+    # Measured use (issue 15): the cohort's change is computed from these days, never from
+    # the self-reported trend.
     crack_days_last7 = models.PositiveSmallIntegerField(
         "jours de consommation de crack sur les 7 derniers jours",
         validators=[MaxValueValidator(7)],
     )
-    trend = models.CharField("évolution ressentie", max_length=10, choices=Trend.choices)
+    crack_days_last30 = models.PositiveSmallIntegerField(
+        "jours de consommation de crack sur les 30 derniers jours",
+        validators=[MaxValueValidator(30)],
+        null=True,
+        blank=True,
+        help_text="Facultatif. Au moins autant que sur les 7 derniers jours.",
+    )
+    # Kept as the person's own words, optional, and refused when it contradicts the days
+    # (trend_contradiction); no figure reads it.
+    trend = models.CharField(
+        "évolution ressentie",
+        max_length=10,
+        choices=Trend.choices,
+        blank=True,
+        help_text="Facultatif, pas au bilan d'entrée. Doit s'accorder avec les jours de "
+        "consommation comparés au bilan d'entrée.",
+    )
     other_substances = models.CharField("autres produits", max_length=200, blank=True)
     sleep = models.PositiveSmallIntegerField("sommeil", choices=Sleep.choices)
     meals_per_day = models.PositiveSmallIntegerField(
@@ -92,6 +112,14 @@ class Assessment(models.Model):
                 condition=models.Q(crack_days_last7__lte=7), name="assessment_days_in_week"
             ),
             models.CheckConstraint(
+                condition=models.Q(crack_days_last30__isnull=True)
+                | models.Q(
+                    crack_days_last30__lte=30,
+                    crack_days_last30__gte=models.F("crack_days_last7"),
+                ),
+                name="assessment_days_in_month",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(self_rated_health__gte=1, self_rated_health__lte=5),
                 name="assessment_health_1_5",
             ),
@@ -99,3 +127,35 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"Bilan {self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+    def clean(self):
+        week, month = self.crack_days_last7, self.crack_days_last30
+        if week is not None and month is not None and month < week:
+            raise ValidationError(
+                {
+                    "crack_days_last30": number_message(
+                        week, 30, f"les 30 derniers jours comprennent les 7 derniers ({week} j)"
+                    )
+                }
+            )
+
+
+def trend_contradiction(trend: str, days: int | None, intake_days: int | None) -> str | None:
+    """Why a self-reported trend contradicts the days of use measured now and at the
+    pathway's intake, or None. The rule (issue 15): "Arrêt" with any day of use; "Moins"
+    with more days than at intake; "Plus" with fewer; "Pareil" when one of the two is 0 and
+    not the other (stopping or starting is not "the same")."""
+    if not trend or days is None:
+        return None
+    if trend == Assessment.Trend.STOPPED and days > 0:
+        return f"« Arrêt » ne s'accorde pas avec {days} jour(s) de consommation sur 7."
+    if intake_days is None:
+        return None
+    at_intake = f"{intake_days} jour(s) au bilan d'entrée"
+    if trend == Assessment.Trend.LESS and days > intake_days:
+        return f"« Moins » ne s'accorde pas avec {days} jour(s) sur 7, contre {at_intake}."
+    if trend == Assessment.Trend.MORE and days < intake_days:
+        return f"« Plus » ne s'accorde pas avec {days} jour(s) sur 7, contre {at_intake}."
+    if trend == Assessment.Trend.SAME and (days == 0) != (intake_days == 0):
+        return f"« Pareil » ne s'accorde pas avec {days} jour(s) sur 7, contre {at_intake}."
+    return None

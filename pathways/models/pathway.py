@@ -82,6 +82,32 @@ class Referral(models.Model):
         return f"Orientation vers {self.service} le {self.date:%d/%m/%Y}"
 
 
+class ReferralOutcome(models.Model):
+    """One recorded state of a referral's outcome (issue 15), kept like a note's versions:
+    each save that sets or changes the outcome or its date adds a row, none is ever
+    changed, so a report reads the outcome as it was known at the end of its period."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="history")
+    outcome = models.CharField("suite", max_length=10, choices=Referral.Outcome.choices)
+    outcome_date = models.DateField("date de la suite", null=True, blank=True)
+    recorded_at = models.DateTimeField("enregistrée le")
+    # Empty only for the rows the history started from (migrated).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # The state found when the history was introduced: recorded_at is the migration's time,
+    # not the day the outcome was learnt.
+    migrated = models.BooleanField("reprise de l'existant", default=False)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = "suite d'orientation (historique)"
+        indexes = [models.Index(fields=["referral", "recorded_at"])]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} (enregistrée le {self.recorded_at:%d/%m/%Y})"
+
+
 class Goal(models.Model):
     """A goal of the person's individual project."""
 

@@ -15,8 +15,8 @@ from core.actor import Actor
 from core.concurrency import claim_version
 from core.dates import add_months
 from core.validity import fr_date
-from pathways.models import Assessment, AssessmentKind, Exit, Goal
-from pathways.models.assessments import DUE_MONTHS
+from pathways.models import Assessment, AssessmentKind, Exit, Goal, Referral, ReferralOutcome
+from pathways.models.assessments import DUE_MONTHS, trend_contradiction
 from people import services as people_services
 from people.models import Person, Share, Status
 
@@ -145,6 +145,34 @@ def check_assessment(person, kind, day: date, today: date) -> None:
         raise _on_field("date", error)
 
 
+def check_trend(person, kind, days: int | None, trend: str) -> None:
+    """Refuse a self-reported trend on an intake (there is nothing to compare it with), or
+    one that contradicts the days of use against this pathway's intake (issue 15)."""
+    if not trend:
+        return
+    if kind == AssessmentKind.INTAKE:
+        raise ValidationError(
+            {
+                "trend": "Le bilan d'entrée n'a pas d'évolution ressentie : laissez ce champ "
+                "vide, l'évolution se mesure aux bilans suivants."
+            }
+        )
+    current = cycle(person)
+    intake = next(
+        (
+            a
+            for a in person.assessments.all()
+            if a.cycle == current and a.kind == AssessmentKind.INTAKE
+        ),
+        None,
+    )
+    why = trend_contradiction(trend, days, intake.crack_days_last7 if intake else None)
+    if why:
+        raise ValidationError(
+            {"trend": f"{why} Corrigez l'évolution ou les jours, ou laissez l'évolution vide."}
+        )
+
+
 def schedule(person, today: date) -> list[dict]:
     """Each assessment of the current pathway with its due date and state."""
     start = pathway_start(person)
@@ -184,6 +212,7 @@ def record_assessment(actor: Actor, person, form) -> Assessment:
         # Two assessments saved at once for one person wait here; the second sees the first.
         locked = Person.objects.select_for_update().get(pk=person.pk)
         check_assessment(locked, assessment.kind, assessment.date, timezone.localdate())
+        check_trend(locked, assessment.kind, assessment.crack_days_last7, assessment.trend)
         assessment.person, assessment.author, assessment.cycle = person, actor.user, cycle(locked)
         try:
             with transaction.atomic():
@@ -199,6 +228,40 @@ def record_assessment(actor: Actor, person, form) -> Assessment:
         kind=assessment.kind,
     )
     return assessment
+
+
+def save_referral(actor: Actor, referral: Referral) -> Referral:
+    """Save a referral; a new one, or a change of its outcome or outcome date, adds a row to
+    its outcome history (who, when), so the outcome known at any past date stays readable."""
+    created = referral.pk is None
+    with transaction.atomic():
+        if not created:
+            # Lock the row: two edits at once each add their own history row, in order.
+            Referral.objects.select_for_update().filter(pk=referral.pk).first()
+        referral.save()
+        last = referral.history.order_by("-recorded_at", "-pk").first()
+        changed = last is None or (last.outcome, last.outcome_date) != (
+            referral.outcome,
+            referral.outcome_date,
+        )
+        if changed:
+            ReferralOutcome.objects.create(
+                referral=referral,
+                outcome=referral.outcome,
+                outcome_date=referral.outcome_date,
+                recorded_at=timezone.now(),
+                recorded_by=actor.user,
+            )
+    person = referral.person
+    record(
+        actor,
+        Action.CREATE if created else Action.UPDATE,
+        referral,
+        organisation=person.organisation,
+        label=person.code,
+        outcome=referral.outcome,
+    )
+    return referral
 
 
 def save_goal(actor: Actor, goal: Goal, version: int | None) -> Goal:

@@ -20,7 +20,7 @@ def assessment_data(kind="intake", **extra):
         "kind": kind,
         "date": START.isoformat(),
         "crack_days_last7": 5,
-        "trend": "same",
+        "trend": "" if kind == "intake" else "same",  # an intake has no trend
         "sleep": 1,
         "meals_per_day": 1,
         "self_rated_health": 2,

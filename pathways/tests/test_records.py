@@ -307,7 +307,7 @@ def assessment(kind, day, **extra):
         "kind": kind,
         "date": day.isoformat(),
         "crack_days_last7": 4,
-        "trend": "same",
+        "trend": "" if kind == "intake" else "same",  # an intake has no trend
         "sleep": 1,
         "meals_per_day": 2,
         "self_rated_health": 2,
