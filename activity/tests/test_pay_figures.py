@@ -241,3 +241,30 @@ def test_dashboard_without_payments_shows_everything_outstanding(world, login):
     Participation.objects.filter(pk=p.pk).update(status="present", hours=3, pay_due=30)
     s = indicators.summary(world["programme"], timezone.localdate())
     assert (s["pay"], s["paid"], s["outstanding"]) == (30, 0, 30)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["01/2026", 3.0, 30.0],  # a report frozen before paid and outstanding existed
+        ["01/2026", 3.0, 30.0, 20.0, 10.0],
+    ],
+)
+def test_old_and_new_pay_tables_read_alike(row):
+    """Reports keep the pay table they were frozen with: hours stay in column 1 (the PDF's
+    chart), amounts are shown as they are, and a month whose prestations are hidden in the
+    shared version hides all its amounts, whatever the number of columns."""
+    from reporting import render
+    from reporting.table import table
+
+    columns = ["Mois", "Heures", "Rémunérations (€)", "Versées (€)", "Reste à verser (€)"]
+    pay = table("pay", "Heures", columns[: len(row)], [row], "amounts")
+    coverage = table("coverage", "Couverture", ["Mois", "Inscrits", "Au minimum", "Prestations"],
+                     [["01/2026", 1, 1, 1]], "counts")  # fmt: skip
+    team = render.present_all([coverage, pay], False, 5)[1]
+    assert team["rows"][0] == ["01/2026"] + [f"{v:.2f}".replace(".", ",") for v in row[1:]]
+    assert pay["rows"][0][1] == 3.0
+    shared = render.present_all([coverage, pay], True, 5)[1]
+    assert shared["rows"][0][0] == "01/2026"
+    assert len(shared["rows"][0]) == len(row)
+    assert all(v != team["rows"][0][i + 1] for i, v in enumerate(shared["rows"][0][1:]))
