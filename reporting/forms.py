@@ -53,8 +53,14 @@ class GenerateForm(SentierForm):
         initial=DEFAULT_THRESHOLD,
         min_value=MIN_THRESHOLD,
         max_value=50,
-        help_text="Les effectifs inférieurs sont masqués dans les versions partagées "
-        "(5 par défaut ; 11 comme les services de données de santé).",
+        help_text="Seuil du programme, commun à ses rapports partagés et à son tableau de bord "
+        "des financeurs : les effectifs inférieurs y sont masqués (5 par défaut ; 11 comme les "
+        "services de données de santé). Il ne peut plus changer après une première publication.",
+        error_messages={
+            "min_value": f"Le seuil ne peut être inférieur à {MIN_THRESHOLD}.",
+            "invalid": "Le seuil doit être un nombre entier, au moins 3.",
+            "required": "Indiquez le seuil de secret statistique du programme.",
+        },
     )
     free_text = forms.CharField(
         label="Commentaire de la coordination",

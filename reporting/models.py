@@ -163,3 +163,58 @@ class Report(models.Model):
 
     def intact(self) -> bool:
         return self.digest(self.data) == self.checksum
+
+
+class DisclosurePolicy(models.Model):
+    """A programme's one threshold of statistical disclosure control (issue 15): every
+    figure its funders can see is suppressed with it. It can change only until something
+    was published for the programme, since the ledger's cells were suppressed with it."""
+
+    programme = models.OneToOneField(
+        "activity.Programme", on_delete=models.CASCADE, related_name="disclosure_policy"
+    )
+    threshold = models.PositiveSmallIntegerField("seuil de secret statistique", default=5)
+
+    class Meta:
+        verbose_name = "règle de secret statistique"
+
+    def __str__(self):
+        return f"Seuil {self.threshold} — {self.programme}"
+
+
+class Publication(models.Model):
+    """Everything a programme's funders were shown, frozen once (issue 15): the tables as
+    presented (suppressed) and each released cell with the atomic counts it sums, so that
+    the next publication is suppressed jointly with all the earlier ones."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Rapport partagé"
+        DASHBOARD = "dashboard", "Tableau de bord des financeurs"
+
+    programme = models.ForeignKey(
+        "activity.Programme", on_delete=models.PROTECT, related_name="publications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    report = models.OneToOneField(
+        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="publication"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    threshold = models.PositiveSmallIntegerField()
+    tables = models.JSONField()
+    cells = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "publication"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "period_end"],
+                condition=Q(kind="dashboard"),
+                name="one_dashboard_publication_per_closed_month",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.period_start} au {self.period_end}"

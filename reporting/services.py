@@ -9,9 +9,8 @@ from audit.models import Action
 from audit.services import record
 from core.actor import Actor
 from core.dates import month_end, month_start
-from reporting import figures
+from reporting import figures, ledger
 from reporting.models import PROGRAMME_CALENDAR, ActionItem, Meeting, Report
-from reporting.suppression import MIN_THRESHOLD
 
 
 def create_calendar(actor: Actor, programme, day_of_month: int = 15) -> list[Meeting]:
@@ -67,20 +66,24 @@ def generate(
 ) -> Report:
     if meeting.programme is None:
         raise ValidationError("Ce comité n'est rattaché à aucun programme.")
-    if threshold < MIN_THRESHOLD:
-        raise ValidationError({"threshold": f"Le seuil ne peut être inférieur à {MIN_THRESHOLD}."})
     programme = meeting.programme
     start = meeting.period_start or programme.start_date
     end = meeting.period_end or min(programme.end_date, timezone.localdate())
-    data = figures.build(programme, start, end, free_text=free_text, leads=leads)
-    report = Report.objects.create(
-        meeting=meeting,
-        generated_by=actor.user,
-        period_start=start,
-        period_end=end,
-        threshold=threshold,
-        data=data,
-    )
+    with transaction.atomic():
+        # The programme's one threshold (issue 15): set here until something is published,
+        # refused by its field afterwards.
+        threshold = ledger.set_threshold(programme, threshold).threshold
+        data = figures.build(programme, start, end, free_text=free_text, leads=leads)
+        report = Report.objects.create(
+            meeting=meeting,
+            generated_by=actor.user,
+            period_start=start,
+            period_end=end,
+            threshold=threshold,
+            data=data,
+        )
+        # Its shared version is published now, once, jointly with everything funders saw.
+        ledger.for_report(report)
     record(
         actor,
         Action.CREATE,

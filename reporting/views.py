@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import Action
 from audit.services import record
 from core.concurrency import StaleEdit, claim_version
-from reporting import access, figures, services
+from reporting import access, ledger, services
 from reporting import render as rendering
 from reporting.forms import ActionItemForm, GenerateForm, MeetingForm
 from reporting.models import ActionItem, Meeting, Report
@@ -82,6 +82,15 @@ def meeting(request, pk):
             )
             messages.success(request, "Comité enregistré.")
             return redirect("reporting:meeting", pk=meeting.pk)
+    return _meeting_page(request, meeting, form)
+
+
+def _meeting_page(request, meeting, form, generate_form=None):
+    """The committee's page; generate_form is the refused one when generation was refused,
+    re-rendered with what was typed and its message by the field."""
+    if generate_form is None:
+        threshold = ledger.threshold_of(meeting.programme) if meeting.programme_id else None
+        generate_form = GenerateForm(initial={"threshold": threshold} if threshold else None)
     return render(
         request,
         "reporting/meeting.html",
@@ -91,7 +100,7 @@ def meeting(request, pk):
             "form": form,
             "decision_form": ActionItemForm(initial={"due_date": meeting.date}),
             "carried": services.carried_actions(meeting),
-            "generate_form": GenerateForm(),
+            "generate_form": generate_form,
             "reports": meeting.reports.all(),
         },
     )
@@ -146,20 +155,25 @@ def decision_status(request, pk):
 def generate(request, pk):
     meeting = get_object_or_404(Meeting.objects.managed_by(request.user), pk=pk)
     form = GenerateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Le seuil doit être un nombre entier, au moins 3.")
-        return redirect("reporting:meeting", pk=meeting.pk)
-    try:
-        report = services.generate(
-            request.actor,
-            meeting,
-            threshold=form.cleaned_data["threshold"],
-            free_text=form.cleaned_data["free_text"],
-            leads=form.cleaned_data["leads"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("reporting:meeting", pk=meeting.pk)
+    if form.is_valid():
+        try:
+            report = services.generate(
+                request.actor,
+                meeting,
+                threshold=form.cleaned_data["threshold"],
+                free_text=form.cleaned_data["free_text"],
+                leads=form.cleaned_data["leads"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field_name, errors in error.error_dict.items():
+                    for e in errors:
+                        form.add_error(field_name if field_name in form.fields else None, e)
+            else:
+                form.add_error(None, error)
+    if form.errors:
+        page = MeetingForm(instance=meeting, initial={"version": meeting.version})
+        return _meeting_page(request, meeting, page, form)
     messages.success(request, "Rapport généré et figé.")
     return redirect("reporting:report", pk=report.pk)
 
@@ -192,7 +206,7 @@ def report(request, pk):
             "report": report,
             "manager": manager,
             "shared": shared,
-            "tables": rendering.tables(report, shared),
+            "tables": _tables(report, shared),
             "intact": report.intact(),
         },
     )
@@ -221,7 +235,7 @@ def download(request, pk, fmt):
             "refusé. Prévenez l'administrateur.",
         )
         return redirect("reporting:report", pk=report.pk)
-    presented = rendering.tables(report, shared)
+    presented = _tables(report, shared)
     name = f"rapport-{report.meeting.kind}-{report.meeting.date:%Y-%m-%d}"
     if fmt == "csv":
         keys = [t["key"] for t in report.data["tables"]]
@@ -251,33 +265,63 @@ def download(request, pk, fmt):
     return response
 
 
+def _tables(report, shared):
+    """The team's exact figures, or the shared version frozen in the publication ledger
+    (published when the report was generated, or now for a report generated before)."""
+    if shared:
+        return ledger.for_report(report).tables
+    return rendering.tables(report, False)
+
+
 def _pdf(request, report, presented, shared):
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    hours = next(t for t in report.data["tables"] if t["key"] == "pay")["rows"]
-    peak = max([row[1] for row in hours] + [1])
     html = render_to_string(
         "reporting/report_pdf.html",
         {
             "report": report,
             "tables": presented,
             "shared": shared,
-            "bars": [(row[0], row[1], round(300 * row[1] / peak)) for row in hours],
+            "bars": _hour_bars(report, presented, shared),
             "now": timezone.localtime(),
         },
     )
     return HTML(string=html).write_pdf()
 
 
+def _hour_bars(report, presented, shared):
+    """The hours chart: drawn from the table printed beside it, so the shared version has no
+    bar where the table hides a month ("s")."""
+    keys = [t["key"] for t in report.data["tables"]]
+    if "pay" not in keys:
+        return []
+    if shared:
+        hours = [(row[0], _amount(row[1])) for row in presented[keys.index("pay")]["rows"]]
+    else:
+        hours = [(row[0], row[1]) for row in report.data["tables"][keys.index("pay")]["rows"]]
+    peak = max([v for _, v in hours if v is not None] + [1])
+    return [
+        (label, "s", 0)
+        if value is None
+        else (label, f"{value:.1f}".replace(".", ","), round(300 * value / peak))
+        for label, value in hours
+    ]
+
+
+def _amount(text):
+    try:
+        return float(str(text).replace(",", "."))
+    except ValueError:
+        return None
+
+
 @access.reader
 def funder_dashboard(request, programme_id):
-    """Live aggregates for a programme's funders and coordinators, suppressed as shared."""
+    """What the programme's funders see: closed months only, published once per closed
+    month in the ledger and suppressed jointly with the shared reports."""
     programme = get_object_or_404(access.readable_programmes(request.user), pk=programme_id)
-    today = timezone.localdate()
-    data = figures.build(programme, programme.start_date, min(today, programme.end_date))
-    threshold = 5
-    presented = rendering.present_all(data["tables"], True, threshold)
+    publication = ledger.for_dashboard(programme, timezone.localdate())
     record(request.actor, Action.VIEW, programme, label=programme.name, view="aggregates")
     return render(
         request,
@@ -285,7 +329,8 @@ def funder_dashboard(request, programme_id):
         {
             "title": f"Indicateurs — {programme.name}",
             "programme": programme,
-            "tables": presented,
-            "threshold": threshold,
+            "publication": publication,
+            "tables": publication.tables if publication else [],
+            "threshold": publication.threshold if publication else None,
         },
     )
