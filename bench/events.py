@@ -50,16 +50,17 @@ def _work(loader, world):
             cancelled = rng.random() < 0.02
             site = rng.choice(org.worksites)
             sessions.append((sid, org.id, pk, site, None, supervisor, day, time(9), time(12), 12,
-                             RATE, cancelled, supervisor, at(day, 8)))  # fmt: skip
+                             RATE, cancelled, "Intempéries : chantier fermé." if cancelled else "",
+                             supervisor, at(day, 8)))  # fmt: skip
             for person in enrolled:
                 part_id = len(participations) + 1
                 if day > TODAY or cancelled:
-                    participations.append((part_id, sid, person, "invited", 0, 0, "", None,
+                    participations.append((part_id, sid, person, "invited", 0, 0, "", "", None,
                                            None, 1))  # fmt: skip
                     continue
                 status = rng.choices(STATUSES, [78, 6, 11, 5])[0]
                 hours = HOURS.get(status, Decimal(0))
-                participations.append((part_id, sid, person, status, hours, hours * RATE, "",
+                participations.append((part_id, sid, person, status, hours, hours * RATE, "", "",
                                        supervisor, at(day, 12), 1))  # fmt: skip
                 if hours:
                     pay_id = len(payments) + 1
@@ -74,13 +75,13 @@ def _work(loader, world):
         WorkSession,
         ["id", "organisation_id", "programme_id", "worksite_id", "partner_id", "supervisor_id",
          "date", "start_time", "end_time", "places", "hourly_rate", "cancelled",
-         "created_by_id", "created_at"],
+         "cancel_reason", "created_by_id", "created_at"],
         sessions,
     )  # fmt: skip
     loader.copy(
         Participation,
         ["id", "session_id", "person_id", "status", "hours", "pay_due", "pay_reason",
-         "recorded_by_id", "recorded_at", "version"],
+         "correction_reason", "recorded_by_id", "recorded_at", "version"],
         participations,
     )  # fmt: skip
     loader.copy(
@@ -202,14 +203,17 @@ def _referrals_and_exits(loader, world):
                           services[(org.id - 1) * 5 + rng.randint(0, 4)][0], day, outcome,
                           None if outcome == "pending" else day, author))  # fmt: skip
         if rng.random() < 0.15:
-            exits.append((len(exits) + 1, person, day, rng.choice(kinds), "", author, at(day)))
+            # One exit per person here: its pathway's cycle is 1.
+            exits.append((len(exits) + 1, person, day, rng.choice(kinds), "", author, at(day), 1))
     loader.copy(
         Referral,
         ["id", "person_id", "service_id", "date", "outcome", "outcome_date", "author_id"],
         referrals,
     )
     loader.copy(
-        Exit, ["id", "person_id", "date", "kind", "comment", "author_id", "created_at"], exits
+        Exit,
+        ["id", "person_id", "date", "kind", "comment", "author_id", "created_at", "cycle"],
+        exits,
     )
 
 

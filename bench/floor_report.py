@@ -66,11 +66,18 @@ def build(programme, start, end):
     grid = {
         (kind, outcome): n
         for kind, outcome, n in _all(
-            f"""SELECT v.kind, x.outcome, count(*) FROM pathways_referral x
+            f"""SELECT v.kind, COALESCE(
+                  (SELECT o.outcome FROM pathways_referraloutcome o WHERE o.referral_id = x.id
+                     AND o.recorded_at < %(day_after)s ORDER BY o.recorded_at DESC, o.id DESC
+                     LIMIT 1),
+                  (SELECT o.outcome FROM pathways_referraloutcome o WHERE o.referral_id = x.id
+                     ORDER BY o.recorded_at, o.id LIMIT 1),
+                  x.outcome) AS outcome, count(*)
+                FROM pathways_referral x
                 JOIN pathways_service v ON v.id = x.service_id
                 WHERE x.date BETWEEN %(start)s AND %(end)s AND {ENROLLED_THAT_DAY}
-                GROUP BY v.kind, x.outcome""",
-            p,
+                GROUP BY 1, 2""",
+            {**p, "day_after": _day_after(p["end"])},
         )
     }
     exits = dict(
@@ -81,7 +88,17 @@ def build(programme, start, end):
             p,
         )
     )
-    base, less, stopped, sleep, health = cohort(p)
+    base, using, not_using, less, stopped, sleep, health = cohort(p)
+    # Paid: payments net of reversals on worked participations, by month of the session.
+    paid = dict(
+        _all(
+            f"""SELECT date_trunc('month', s.date)::date, sum(y.amount)
+                FROM activity_payment y JOIN activity_participation p ON p.id = y.participation_id
+                JOIN activity_worksession s ON s.id = p.session_id
+                WHERE {PERIOD} AND {WORKED} GROUP BY 1""",
+            p,
+        )
+    )
     return {
         "targets": [
             [enrolled, programme.target_persons],
@@ -89,7 +106,7 @@ def build(programme, start, end):
             [cumulative, programme.target_sessions],
         ],
         "coverage": [[e, r, n] for _, e, r, n, _, _ in months],
-        "pay": [[h, pay] for *_, h, pay in months],
+        "pay": [[h, pay, paid.get(m, 0), pay - paid.get(m, 0)] for m, *_, h, pay in months],
         "attendance": [
             [status.get(v, 0)] for v, _ in Attendance.choices if v != Attendance.INVITED
         ],
@@ -101,8 +118,49 @@ def build(programme, start, end):
             for kind, _ in Service.Kind.choices
         ],
         "exits": [[exits.get(kind, 0)] for kind, _ in Exit.Kind.choices],
-        "cohort": [[less, base], [stopped, base], [sleep, base], [health, base]],
+        "cohort": [
+            [using, base],
+            [not_using, base],
+            [less, using],
+            [stopped, using],
+            [sleep, base],
+            [health, base],
+        ],
+        "profile": profile(p),
     }
+
+
+def profile(p):
+    """Persons enrolled since the start, by age band at their first enrolment (rows) and
+    gender (columns), as reporting/figures_profile.py lays them out."""
+    cells = [[0] * 3 for _ in range(5)]
+    for band, col, n in _all(
+        """WITH firsts AS (
+             SELECT person_id, min(start_date) AS first FROM activity_enrolment
+             WHERE programme_id = %(p)s AND start_date <= %(end)s GROUP BY person_id),
+           aged AS (
+             SELECT x.gender, x.birth_year IS NULL OR x.birth_month IS NULL AS unknown,
+                    floor(((extract(year FROM f.first) - x.birth_year) * 12
+                           + extract(month FROM f.first) - x.birth_month) / 12) AS age
+             FROM firsts f JOIN people_person x ON x.id = f.person_id)
+           SELECT CASE WHEN unknown THEN 4 WHEN age BETWEEN 18 AND 24 THEN 0
+                       WHEN age BETWEEN 25 AND 34 THEN 1 WHEN age BETWEEN 35 AND 50 THEN 2
+                       ELSE 3 END,
+                  CASE gender WHEN 'female' THEN 0 WHEN 'male' THEN 1 ELSE 2 END, count(*)
+           FROM aged GROUP BY 1, 2""",
+        p,
+    ):
+        cells[band][col] = n
+    return cells
+
+
+def _day_after(end):
+    """Midnight after the period's last day, local time: the outcome known by then."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
 
 
 def cohort(p):
@@ -117,7 +175,8 @@ def cohort(p):
                SELECT 1 FROM pathways_assessment b WHERE b.person_id = a.person_id
                  AND b.kind = 'intake' AND b.cycle > a.cycle AND b.date <= %(end)s)),
            pairs AS (
-             SELECT i.person_id, i.sleep, i.self_rated_health, l.trend, l.crack_days_last7,
+             SELECT i.person_id, i.sleep, i.self_rated_health, i.crack_days_last7 AS intake_days,
+                    l.crack_days_last7 AS last_days,
                     l.sleep AS last_sleep, l.self_rated_health AS last_health
              FROM intake i CROSS JOIN LATERAL (
                SELECT * FROM pathways_assessment l
@@ -125,9 +184,11 @@ def cohort(p):
                  AND l.date >= i.date AND l.date <= %(end)s
                ORDER BY l.date DESC, l.id DESC LIMIT 1) l)
            SELECT count(DISTINCT person_id),
-                  count(DISTINCT person_id) FILTER (WHERE trend IN ('less', 'stopped')),
-                  count(DISTINCT person_id) FILTER (WHERE trend = 'stopped'
-                                                     OR crack_days_last7 = 0),
+                  count(DISTINCT person_id) FILTER (WHERE intake_days > 0),
+                  count(DISTINCT person_id) FILTER (WHERE intake_days = 0),
+                  count(DISTINCT person_id) FILTER (WHERE intake_days > 0
+                                                     AND last_days < intake_days),
+                  count(DISTINCT person_id) FILTER (WHERE intake_days > 0 AND last_days = 0),
                   count(DISTINCT person_id) FILTER (WHERE last_sleep > sleep),
                   count(DISTINCT person_id) FILTER (WHERE last_health > self_rated_health)
            FROM pairs""",
