@@ -30,9 +30,11 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     ),
     "pay": (
         IN_PERIOD,
-        "Par mois de séance : heures des prestations et rémunérations correspondantes "
-        "(montants, non soumis au secret statistique sauf les mois dont les prestations sont "
-        "masquées).",
+        "Par mois de séance : heures des prestations ; rémunérations dues (prestations "
+        "réalisées), versées (paiements enregistrés, annulations déduites, comptés au mois de "
+        "la séance payée) et reste à verser (dues non versées : présences non payées, paiements "
+        "annulés et non refaits). Montants, non soumis au secret statistique sauf les mois dont "
+        "les prestations sont masquées.",
     ),
     "attendance": (
         IN_PERIOD,
@@ -49,7 +51,8 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "referrals": (
         IN_PERIOD,
         "Orientations datées de la période, de personnes inscrites au programme ce jour-là, par "
-        "type de service, avec leur suite telle qu'elle était connue à la fin de la période.",
+        "type de service, avec leur suite telle qu'elle était connue à la fin de la période "
+        "(pour une orientation saisie après la période, sa première suite enregistrée).",
     ),
     "exits": (
         IN_PERIOD,
@@ -60,8 +63,9 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         SINCE_START,
         "Personnes inscrites depuis le début du programme (sorties comprises) ayant un bilan "
         "d'entrée et un bilan ultérieur au plus tard le dernier jour de la période : évolution "
-        "entre le bilan d'entrée et le dernier bilan de leur parcours. Chaque ligne indique sa "
-        "base.",
+        "entre le bilan d'entrée et le dernier bilan de leur parcours, mesurée en jours de "
+        "consommation de crack sur les 7 derniers jours (le ressenti déclaré n'est pas "
+        "utilisé). Chaque ligne indique sa base.",
     ),
     "profile": (
         SINCE_START,
