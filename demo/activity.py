@@ -179,7 +179,10 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
                 )
             )
     Participation.objects.bulk_create(participations)
-    for p in Participation.objects.filter(session__programme=programme, pay_due__gt=0):
+    worked = Participation.objects.filter(session__programme=programme, pay_due__gt=0)
+    for p in worked.select_related("session").order_by("pk"):
+        if rng.random() < 0.03:
+            continue  # worked, not yet paid: the dashboard shows it as outstanding
         payments.append(
             Payment(
                 participation=p,
@@ -192,6 +195,20 @@ def load(carrier: Organisation, coordinator, supervisor, payroll, persons, seed=
             )
         )
     Payment.objects.bulk_create(payments)
+    # A few payments reversed and not paid again (a wrong amount, a person paid twice): what
+    # "reste à verser" shows a coordinator and a funder, beside what is due and what was paid.
+    for payment in rng.sample(payments, min(3, len(payments))):
+        Payment.objects.create(
+            participation=payment.participation,
+            kind=Payment.Kind.REVERSAL,
+            amount=-payment.amount,
+            method=payment.method,
+            paid_at=payment.paid_at,
+            idempotency_key=uuid.uuid4(),
+            reverses=payment,
+            reason="Erreur de montant, à repayer (donnée fictive).",
+            recorded_by=supervisor,
+        )
     for month in range(1, today.month + 1):
         awareness = AwarenessSession.objects.create(
             programme=programme,
