@@ -47,6 +47,7 @@ from reporting.suppression import DEFAULT_THRESHOLD, MIN_THRESHOLD, SECONDARY_MA
 log = logging.getLogger(__name__)
 
 SHOWN, SMALL, SECONDARY = "shown", "small", "secondary"
+NOT_COUNTED = "not counted"  # a column that is no count (a target): never suppressed
 NO_PARTNER = "Sans partenaire"  # the label figures.build gives a missing domain or partner
 
 
@@ -264,9 +265,9 @@ def release(programme, raw_tables, start: date, end: date) -> Release:
         elif key == "targets" and len(rows) == 3:
             cumulative = atoms.worked(programme.start_date, end)
             base = [
-                [frozenset(enrolled_by_end), None],
-                [frozenset(worked_period), None],
-                [frozenset(cumulative), None],
+                [frozenset(enrolled_by_end), NOT_COUNTED],
+                [frozenset(worked_period), NOT_COUNTED],
+                [frozenset(cumulative), NOT_COUNTED],
             ]
         elif key == "coverage":
             base = []
@@ -369,7 +370,8 @@ def _positions(tab, base, start, end, values) -> dict:
     for r, row in enumerate(rows):
         for c in range(width):
             atoms = base[r][c] if base is not None and c < len(base[r]) else None
-            cell(r, c + 1, atoms, row[c + 1])
+            if atoms is not NOT_COUNTED:
+                cell(r, c + 1, atoms, row[c + 1])
     if tab["kind"] == "grid" and rows:
         unite = base is not None
         for r, row in enumerate(rows):
@@ -535,6 +537,28 @@ def _linked(cells, relations, key) -> set:
     return atoms
 
 
+def _candidates(cells, relations, exposed):
+    """New cells still shown that could be hidden to protect `exposed`: those sharing atoms
+    with it first, else those one equation further, and so on (a cell can be pinned by
+    the difference of two others that share no atom with it)."""
+    reached, frontier = {exposed}, _linked(cells, relations, exposed)
+    while frontier:
+        near = [k for k in cells if k not in reached and frontier & k]
+        found = [
+            cells[k] for k in near if cells[k].tables and not cells[k].fixed and not cells[k].hidden
+        ]
+        if found:
+            return found
+        reached |= set(near)
+        grown = set(frontier)
+        for k in near:
+            grown |= _linked(cells, relations, k)
+        if grown == frontier:
+            return []
+        frontier = grown
+    return []
+
+
 def suppress(new: dict, ledger: dict, relations, threshold: int) -> tuple[dict, set, int]:
     """Joint suppression. new: {atoms: (value, tables)}; ledger: {atoms: (value, state)}.
     Returns ({atoms: state} for the new cells, withheld table indexes, MILP solves)."""
@@ -573,19 +597,18 @@ def _loop(audit, cells, relations, withheld):
         exposed = audit.exposed()
         if exposed is None:
             return
-        linked = _linked(cells, relations, exposed)
-        candidates = [
-            c
-            for k, c in cells.items()
-            if c.tables and not c.fixed and not c.hidden and k != exposed and linked & k
-        ]
+        candidates = _candidates(cells, relations, exposed)
         if candidates:
             chosen = min(candidates, key=lambda c: (c.value == 0, c.value, sorted(c.atoms)))
             chosen.state = SECONDARY
             continue
-        tables = set(cells[exposed].tables) or {
-            t for k, c in cells.items() if linked & k and not c.fixed for t in c.tables
-        }
+        linked = _linked(cells, relations, exposed)
+        tables = (
+            set(cells[exposed].tables)
+            or {t for k, c in cells.items() if linked & k and not c.fixed for t in c.tables}
+            # The ledger alone was safe: the new tables made it exact, so they go.
+            or {t for c in cells.values() for t in c.tables}
+        )
         if not tables:
             log.error("a hidden cell of the ledger is exposed and no new table can be withheld")
             return
