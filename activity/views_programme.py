@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.roles import Perm
-from activity import indicators
+from activity import indicators, profile
 from activity.forms import EndEnrolmentForm, EnrolForm, ProgrammeForm
 from activity.models import Enrolment, Programme
 from activity.services import programmes as service
@@ -91,6 +91,8 @@ def programme_dashboard(request, pk):
             "partners": indicators.breakdown(
                 programme, "session__partner__name", "Sans partenaire"
             ),
+            "profile": profile.profile(programme, today),
+            "profile_columns": [name for name, _genders in profile.COLUMNS],
             "can_manage": access.holds_in(
                 request.user, programme.organisation.pk, perm=Perm.PROGRAMME_MANAGE
             ),

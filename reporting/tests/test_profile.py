@@ -61,3 +61,17 @@ def test_profile_counts_each_person_once_by_gender_and_entry_age(world, carrier,
     assert total == 4 + 1  # the four above and the world's own enrolled person
     assert table["scope"].startswith("Depuis le début du programme")
     assert world_person.enrolments.exists()
+
+
+def test_the_coordinators_dashboard_shows_the_same_table(login, world):
+    from django.urls import reverse
+
+    programme = world["programme"]
+    page = login("coordinator").get(reverse("activity:programme", args=[programme.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Bénéficiaires par genre et par âge à l'entrée" in html
+    assert (
+        page.context["profile"]
+        == build(programme, programme.start_date, programme.end_date)["tables"][-1]["rows"]
+    )
