@@ -275,6 +275,9 @@ def test_reading_pages_do_not_grow_with_rows(login, world, carrier, users, perso
         return result
 
     grow(objects, users)  # every list holds rows before the first measure
+    # The first view of a funders' dashboard publishes the last closed month (once, frozen in
+    # the ledger); what must not grow with rows is reading it, measured from the second view.
+    measure()
     before = measure()
     grow(objects, users)
     grow(objects, users)
