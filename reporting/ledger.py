@@ -448,7 +448,11 @@ class Audit:
         secondary = [k for k in active if self.cells[k].state == SECONDARY]
         nv = len(groups)
         n = nv + len(secondary)
-        big = sum(self.cells[k].value for k in active) + max(c.t for c in self.cells.values()) + 1
+        big = (
+            sum(self.cells[k].value for k in active)
+            + max((c.t for c in self.cells.values()), default=MIN_THRESHOLD)
+            + 1
+        )
         lower, upper = np.zeros(n), np.full(n, float(big))
         integrality = np.ones(n)
         matrix, lo, hi = [], [], []
