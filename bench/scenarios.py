@@ -2,7 +2,7 @@
 hand-written SQL floor, and a way to check that both found the same figures."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -26,8 +26,9 @@ class Scenario:
     name: str
     goal_ms: float
     app: object  # callable returning comparable figures
-    floor: object  # callable returning the same figures from hand-written SQL
+    floor: object  # callable returning the same figures from hand-written SQL, or None
     max_ratio: float | None = None
+    setup: object = None  # callable run once before timing a scenario without a floor
 
 
 def _num(value):
@@ -177,3 +178,94 @@ def timeline_app(user, person):
 def journal_app(admin):
     page = Paginator(journal_for(admin), 50).get_page(1)
     return page.paginator.count, [e.pk for e in page.object_list]
+
+
+def year_programme(org):
+    """The organisation's programme with the longest run of closed months (a year of
+    committees behind it), the busiest one among equals."""
+    from django.db.models import Count
+
+    return (
+        Programme.objects.filter(organisation=org, start_date__lt=month_bounds(TODAY)[0])
+        .annotate(n=Count("work_sessions"))
+        .order_by("start_date", "-n", "pk")
+        .first()
+    )
+
+
+def ledger_year(programme, user):
+    """The subject programme's ledger as a year of committees leaves it: the funders'
+    dashboard at each closed month and the COSUI reports whose period is over. Written in
+    the bench database the first time (each is published once), then reused."""
+    from core.dates import month_start
+    from reporting import ledger
+    from reporting.models import PROGRAMME_CALENDAR, Meeting, MeetingKind, Report
+
+    if programme is None:
+        return
+    first = programme.start_date.replace(day=1)
+    for offset in range(len(programme.months())):
+        ledger.for_dashboard(programme, month_start(first, offset + 1))
+    for kind, offset, covered in PROGRAMME_CALENDAR:
+        if kind != MeetingKind.COSUI or not isinstance(covered, tuple):
+            continue
+        start = max(month_start(first, covered[0]), programme.start_date)
+        end = month_start(first, covered[1] + 1) - timedelta(days=1)
+        if (
+            end > min(TODAY, programme.end_date)
+            or Report.objects.filter(
+                meeting__programme=programme, period_start=start, period_end=end
+            ).exists()
+        ):
+            continue
+        meeting = Meeting.objects.create(
+            organisation=programme.organisation,
+            programme=programme,
+            kind=kind,
+            date=month_start(first, offset),
+            period_start=start,
+            period_end=end,
+        )
+        report = Report.objects.create(
+            meeting=meeting,
+            generated_by=user,
+            period_start=start,
+            period_end=end,
+            threshold=ledger.policy(programme).threshold,
+            data=figures.build(programme, start, end),
+        )
+        ledger.for_report(report)
+
+
+def retex_publish_app(programme, user):
+    """Generate the RETEX (the programme up to its last closed month) and publish its
+    shared version against the ledger — rolled back, so every run publishes against the
+    same year. Returns the number of cells released."""
+    from django.db import transaction
+
+    from reporting import ledger
+    from reporting.models import Meeting, MeetingKind, Report
+
+    end = ledger.last_closed_day(programme, TODAY) if programme else None
+    if end is None:
+        return 0
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            organisation=programme.organisation,
+            programme=programme,
+            kind=MeetingKind.RETEX,
+            date=TODAY,
+            period_start=programme.start_date,
+            period_end=end,
+        )
+        report = Report.objects.create(
+            meeting=meeting,
+            generated_by=user,
+            period_start=programme.start_date,
+            period_end=end,
+            threshold=ledger.policy(programme).threshold,
+            data=figures.build(programme, programme.start_date, end),
+        )
+        released = len(ledger.for_report(report).cells["cells"])
+        transaction.set_rollback(True)
+    return released

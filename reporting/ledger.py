@@ -500,6 +500,29 @@ class Audit:
 
         active, index, constraints, bounds, integrality, n, nv = self._model()
         hidden = [k for k in active if self.cells[k].hidden]
+
+        def solve(c):
+            self.solves += 1
+            result = milp(
+                c,
+                constraints=constraints,
+                bounds=bounds,
+                integrality=integrality,
+                options={"time_limit": 20},
+            )
+            if result.x is None:
+                raise Infeasible
+            for other in hidden:
+                self.cells[other].seen.add(round(float(index[other] @ result.x[:nv])))
+            return result
+
+        # A few solutions in random directions first: most hidden cells take two values in
+        # them and need no programme of their own (deterministic: seeded).
+        rng = np.random.default_rng(len(hidden))
+        for _ in range(DIVERSIFY if sum(len(self.cells[k].seen) < 2 for k in hidden) > 4 else 0):
+            c = np.zeros(n)
+            c[:nv] = rng.choice([-1.0, 0.0, 1.0], size=nv)
+            solve(c)
         for k in hidden:
             cell = self.cells[k]
             if len(cell.seen) > 1:
@@ -508,24 +531,16 @@ class Audit:
             for sign in (1, -1):
                 c = np.zeros(n)
                 c[:nv] = sign * index[k]
-                self.solves += 1
-                result = milp(
-                    c,
-                    constraints=constraints,
-                    bounds=bounds,
-                    integrality=integrality,
-                    options={"time_limit": 20},
-                )
-                if result.x is None:
-                    raise Infeasible
-                for other in hidden:
-                    self.cells[other].seen.add(round(float(index[other] @ result.x[:nv])))
+                result = solve(c)
                 ends.append(round(sign * result.fun))
                 if len(cell.seen) > 1:
                     break
             if len(ends) == 2 and ends[0] == ends[1]:
                 return k
         return None
+
+
+DIVERSIFY = 12  # random-direction solutions tried before auditing cell by cell
 
 
 class Infeasible(Exception):
