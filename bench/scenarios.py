@@ -180,15 +180,17 @@ def journal_app(admin):
     return page.paginator.count, [e.pk for e in page.object_list]
 
 
-def year_programme(org):
-    """The organisation's programme with the longest run of closed months (a year of
-    committees behind it), the busiest one among equals."""
+def year_programme():
+    """The busiest programme with a whole year closed before the bench's day: the largest
+    ledger a RETEX is published against."""
     from django.db.models import Count
 
+    from core.dates import add_months
+
     return (
-        Programme.objects.filter(organisation=org, start_date__lt=month_bounds(TODAY)[0])
+        Programme.objects.filter(start_date__lte=add_months(month_bounds(TODAY)[0], -12))
         .annotate(n=Count("work_sessions"))
-        .order_by("start_date", "-n", "pk")
+        .order_by("-n", "pk")
         .first()
     )
 
@@ -205,7 +207,8 @@ def ledger_year(programme, user):
         return
     first = programme.start_date.replace(day=1)
     for offset in range(len(programme.months())):
-        ledger.for_dashboard(programme, month_start(first, offset + 1))
+        if month_start(first, offset + 1) <= TODAY:  # months closed by the bench's day
+            ledger.for_dashboard(programme, month_start(first, offset + 1))
     for kind, offset, covered in PROGRAMME_CALENDAR:
         if kind != MeetingKind.COSUI or not isinstance(covered, tuple):
             continue
