@@ -203,7 +203,11 @@ def release(programme, raw_tables, start: date, end: date) -> Release:
             added_relations.add(signature)
             out.relations.append((coefs, low, high))
 
+    variables: set[str] = set()
+
     def var(name):
+        """A distinct-person count: an unknown of its own, the same in every publication."""
+        variables.add(name)
         return frozenset([name])
 
     def referral_rows(tab):
@@ -335,7 +339,18 @@ def release(programme, raw_tables, start: date, end: date) -> Release:
                 ]
                 for row in rows
             ]
+        for r, cells in enumerate(base or []):
+            for c, members in enumerate(cells):
+                if isinstance(members, frozenset) and len(members) == 1 and members <= variables:
+                    out.atom_values.setdefault(next(iter(members)), rows[r][c + 1])
         out.positions.append(_positions(tab, base, start, end, out.atom_values))
+    # A relation the figures break (persons at the minimum not enrolled that month, say, in
+    # data the application would not write) is no knowledge a reader can rely on: dropped.
+    out.relations = [
+        (coefs, low, high)
+        for coefs, low, high in out.relations
+        if low <= sum(k * out.atom_values.get(a, 0) for a, k in coefs.items()) <= high
+    ]
     return out
 
 
@@ -405,16 +420,25 @@ class Cell:
         return self.state != SHOWN
 
 
-def _ledger(programme):
-    """Every cell and relation already released for the programme: {atoms: (value, state)}."""
+def _ledger(programme, current: dict[str, int]):
+    """Every cell and relation already released for the programme: {atoms: (value, state,
+    threshold)}. A cell one of whose atoms was counted otherwise then (data corrected
+    since) is left out of the system: its old value and the new one no longer describe the
+    same unknowns (the correction itself is not protected, see the module's doc)."""
     cells: dict[frozenset, tuple[int, str, int]] = {}
     relations = []
     for pub in Publication.objects.filter(programme=programme).order_by("created_at", "pk"):
         names = pub.cells["atoms"]
+        then = dict(zip(names, pub.cells.get("values", []), strict=False))
+        revised = {a for a, v in then.items() if a in current and current[a] != v}
         for c in pub.cells["cells"]:
-            cells[frozenset(names[i] for i in c["a"])] = (c["v"], c["s"], pub.threshold)
+            atoms = frozenset(names[i] for i in c["a"])
+            if not atoms & revised:
+                cells[atoms] = (c["v"], c["s"], pub.threshold)
         for coefs, low, high in pub.cells["relations"]:
-            relations.append(({names[i]: k for i, k in coefs}, low, high))
+            relation = {names[i]: k for i, k in coefs}
+            if not set(relation) & revised:
+                relations.append((relation, low, high))
     return cells, relations
 
 
@@ -693,7 +717,7 @@ def publish(programme, kind, start: date, end: date, raw_tables, report=None) ->
         for i, positions in enumerate(rel.positions):
             for atoms, value in positions.values():
                 new.setdefault(atoms, (value, set()))[1].add(i)
-        ledger_cells, ledger_relations = _ledger(programme)
+        ledger_cells, ledger_relations = _ledger(programme, rel.atom_values)
         relations = ledger_relations + rel.relations
         states, withheld, _solves = suppress(new, ledger_cells, relations, threshold)
         presented = _present(raw_tables, rel, states, withheld, threshold)
@@ -712,11 +736,11 @@ def publish(programme, kind, start: date, end: date, raw_tables, report=None) ->
             period_end=end,
             threshold=threshold,
             tables=presented,
-            cells=_serialise(released, rel.relations),
+            cells=_serialise(released, rel.relations, rel.atom_values),
         )
 
 
-def _serialise(released: dict, relations) -> dict:
+def _serialise(released: dict, relations, values: dict[str, int]) -> dict:
     names: dict[str, int] = {}
 
     def ix(a):
@@ -731,7 +755,14 @@ def _serialise(released: dict, relations) -> dict:
     # JSON has no infinity: the upper end of an inequality is written as a large number.
     for r in rels:
         r[2] = min(r[2], 1e12)
-    return {"atoms": list(names), "cells": cells, "relations": rels}
+    # Each atom's count as released, to recognise a later correction (aggregates only).
+    atoms = list(names)
+    return {
+        "atoms": atoms,
+        "values": [values.get(a, 0) for a in atoms],
+        "cells": cells,
+        "relations": rels,
+    }
 
 
 def for_report(report: Report) -> Publication:

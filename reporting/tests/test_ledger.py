@@ -339,3 +339,57 @@ def test_the_shared_hours_chart_has_no_bar_for_a_hidden_month(carrier, users):
     # The team's own version keeps the exact figure (the twin).
     exact = dict((label, (text, width)) for label, text, width in _hour_bars(report, None, False))
     assert exact[f"02/{YEAR}"][0] == "6,0" and exact[f"02/{YEAR}"][1] > 0
+
+
+def test_every_released_count_is_the_sum_of_its_atoms(carrier, users):
+    """Each count of every table — referrals and their outcomes, exits, awareness,
+    coverage, profile — is written with the atoms it sums, none left as an unknown of its
+    own (which would let two publications be differenced unseen). The twin: a count whose
+    atoms do not add up (a table frozen in another shape) becomes an unknown of its own."""
+    from activity.models import AwarenessAttendance, AwarenessSession
+    from pathways.models import Exit, Referral, Service
+
+    y = Year(carrier, users)
+    for p in y.persons:
+        y.enrol(p, 1)
+    y.sessions(1, 6, y.persons[:2])
+    y.sessions(2, 3, y.persons[:1], domain="Cuisine", status="left_early")
+    service = Service.objects.create(organisation=carrier, name="FT", kind="employment")
+    for i, person in enumerate(y.persons[:4]):
+        Referral.objects.create(
+            person=person,
+            service=service,
+            date=date(YEAR, 1 + i % 2, 10),
+            outcome="accepted" if i % 2 else "pending",
+            author=users["social_worker"],
+        )
+    Exit.objects.create(
+        person=y.persons[5], date=date(YEAR, 2, 20), kind="employment", author=users["coordinator"]
+    )
+    awareness = AwarenessSession.objects.create(
+        programme=y.programme,
+        date=date(YEAR, 2, 3),
+        theme="t",
+        facilitator="f",
+        created_by=users["coordinator"],
+    )
+    AwarenessAttendance.objects.create(session=awareness, person=y.persons[2])
+    start, end = date(YEAR, 1, 1), date(YEAR, 3, 31)
+    raw = figures.build(y.programme, start, end)["tables"]
+    released = ledger.release(y.programme, raw, start, end)
+    unknowns = [
+        (raw[i]["key"], pos)
+        for i, positions in enumerate(released.positions)
+        for pos, (atoms, _value) in positions.items()
+        if any(a.startswith("raw|") for a in atoms)
+    ]
+    assert unknowns == []
+    keys = {raw[i]["key"] for i, p in enumerate(released.positions) if p}
+    assert {"referrals", "exits", "awareness", "coverage", "profile", "cohort"} <= keys
+    referrals = released.positions[[t["key"] for t in raw].index("referrals")]
+    assert any(v == 4 for _atoms, v in referrals.values())  # the grand total
+    # The twin: the same table with a figure that its atoms do not make.
+    raw[[t["key"] for t in raw].index("exits")]["rows"][0][1] = 9
+    odd = ledger.release(y.programme, raw, start, end)
+    exits = odd.positions[[t["key"] for t in raw].index("exits")]
+    assert any(a.startswith("raw|") for atoms, _v in exits.values() for a in atoms)
