@@ -20,7 +20,15 @@ cell (hidden everywhere if hidden anywhere; what the ledger showed stays shown, 
 stays hidden); a count in 1..t-1 reads "< t"; then, as long as a mixed-integer programme
 over the atoms (non-negative integers; shown cells fixed; "< t" in 1..t-1; "s" 0 or at
 least t) pins a hidden cell to one value, one more new cell linked to it is hidden, smallest
-first, or, when none can be, the new table is withheld."""
+first, or, when none can be, the new table is withheld.
+
+Not protected, knowingly: amounts (hours, pay) are no counts — a month's amounts are hidden
+with its prestations and nothing else; a correction between two publications (a figure
+released, then revised) can be read as the difference of the two; relations between
+distinct-person counts other than those listed (a month's enrolled among all enrolled…) are
+not modelled; referral outcomes of two periods cutting one month differently are not
+linked; a report frozen before the ledger is published from today's atoms, and its cells
+that they no longer make are unknowns of their own."""
 
 import logging
 from collections import defaultdict
