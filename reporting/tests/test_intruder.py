@@ -21,6 +21,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from activity.models.sessions import WORKED, Attendance
 from reporting.figures_profile import COLUMNS
+from reporting.tests.test_ledger import YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +186,17 @@ class Intruder:
                 read = _read(row[i])
                 assert read is None or read == ("shown", 0), (t["key"], row)
 
-    _awareness = _referrals = _exits = _cohort = _other
+    def _exits(self, t, months, last, n):
+        base = [[{("X", ym, r[0]) for ym in months}] for r in t["rows"] if r[0] != "Total"]
+        self._grid(t, base, n)
+
+    def _awareness(self, t, months, last, n):
+        span = tuple(months)
+        for family, row in zip(("AW", "ALT"), t["rows"], strict=True):
+            self.add({(family, ym) for ym in months}, row[1], (n, family, "sessions"))
+            self.add({(family + "-people", span)}, row[2], (n, family, "people"))
+
+    _referrals = _cohort = _other
 
     def exact(self):
         self.shown_pay_months = set()
@@ -288,9 +299,11 @@ sizes = st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 7, 10]), min_size=12, max_si
     layout=st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), min_size=12, max_size=12),
     joining=st.lists(st.integers(1, 12), min_size=5, max_size=5),
     extra=st.lists(st.integers(0, 3), min_size=12, max_size=12),
+    exits=st.lists(st.tuples(st.integers(2, 12), st.integers(0, 2)), max_size=3),
+    awareness=st.lists(st.integers(1, 12), max_size=3),
 )
 def test_no_hidden_cell_can_be_recovered_from_everything_published(
-    carrier, users, sizes, layout, joining, extra
+    carrier, users, sizes, layout, joining, extra, exits, awareness
 ):
     from reporting.tests.test_ledger import Year
 
@@ -306,6 +319,23 @@ def test_no_hidden_cell_can_be_recovered_from_everything_published(
             y.sessions(month, n - min(k, n), present[:1], domains[d], partners[p])
             y.sessions(month, min(k, n), present[-1:], domains[1 - d], partners[1 - p])
             y.sessions(month, 1 if k else 0, present[:1], domains[d], partners[p], "absent")
+    from activity.models import AwarenessAttendance, AwarenessSession
+    from pathways.models import Exit
+
+    kinds = [value for value, _label in Exit.Kind.choices]
+    for i, (month, kind) in enumerate(exits):  # small categories of exits
+        person = y.persons[i]
+        if joining[i] < month:
+            Exit.objects.create(
+                person=person, date=date(YEAR, month, 15), kind=kinds[kind],
+                author=users["coordinator"],
+            )  # fmt: skip
+    for i, month in enumerate(awareness):
+        session = AwarenessSession.objects.create(
+            programme=y.programme, date=date(YEAR, month, 5), theme="t", facilitator="f",
+            created_by=users["coordinator"],
+        )  # fmt: skip
+        AwarenessAttendance.objects.create(session=session, person=y.persons[i])
     published = []
     for closed, report in (
         (1, ("cosui", 1, 1)),
